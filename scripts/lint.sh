@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every linter the project uses over the files git tracks, collects the failures and reports them once,
+# so one broken area does not hide the others.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/lint.sh
+Runs shellcheck, swift-format (strict), yamllint, actionlint, zizmor (offline), hadolint, checkov
+(--skip-download) and terraform fmt. The Python linters come from TOOLS_VENV (see scripts/install-deps.sh).
+USAGE
+}
+[ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ] && { usage; exit 0; }
+
+log() { printf 'lint: %s\n' "$*" >&2; }
+
+cd "$(dirname "$0")/.."
+venv=${TOOLS_VENV:-$HOME/.cache/fargate-auto-scaled-backend/tools}
+export PATH="/opt/swift/usr/bin:$PATH:$venv/bin"
+
+failed=()
+# Runs one linter; its output is shown only when it fails.
+check() {
+  local name=$1; shift
+  local output
+  if output=$("$@" 2>&1); then
+    log "ok   $name"
+  else
+    log "FAIL $name"
+    printf '%s\n' "$output" >&2
+    failed+=("$name")
+  fi
+}
+
+mapfile -t shell_files < <({ git ls-files '*.sh'; echo .ci/run; } | sort -u)
+check shellcheck shellcheck "${shell_files[@]}"
+
+check swift-format swift-format lint --strict --recursive Package.swift Sources Tests
+
+check yamllint yamllint --strict -c .yamllint.yml .
+
+if [ -d .github/workflows ]; then
+  check actionlint actionlint
+  check zizmor zizmor --offline --quiet .github
+fi
+
+check hadolint hadolint Dockerfile
+
+# checkov reads its skip justifications from inline comments next to each resource.
+check checkov checkov --quiet --compact --skip-download \
+  --directory terraform --file Dockerfile --directory .github --framework terraform dockerfile github_actions
+
+check terraform-fmt terraform fmt -check -recursive terraform
+
+if [ ${#failed[@]} -gt 0 ]; then
+  log "failed: ${failed[*]}"
+  exit 1
+fi
+log "all linters passed"
