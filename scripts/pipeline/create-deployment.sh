@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Deploy's last step: a CodeDeploy blue/green deployment of a task definition to the ECS service, then
+# watch-deployment.sh until it ends.
+set -euo pipefail
+# shellcheck source=scripts/pipeline/lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/pipeline/create-deployment.sh --application NAME --deployment-group NAME
+         --task-definition-arn ARN [--container-name app] [--container-port 3000]
+         [--timeout SECONDS] [--interval SECONDS]
+Renders the AppSpec (render-appspec.sh), creates the deployment, writes output deployment_id
+($GITHUB_OUTPUT in Actions, otherwise stdout) and watches it (watch-deployment.sh: --timeout default 1800,
+--interval default 15). Exits non-zero when the deployment does not succeed.
+USAGE
+}
+
+application='' group='' appspec_args=() watch_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --application) application=${2:?--application needs a value}; shift 2 ;;
+    --deployment-group) group=${2:?--deployment-group needs a value}; shift 2 ;;
+    --task-definition-arn | --container-name | --container-port)
+      appspec_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --timeout | --interval) watch_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
+[[ -n $application && -n $group ]] || { usage >&2; exit 2; }
+require_cmd aws jq sha256sum
+here=$(dirname "$0")
+
+appspec=$("$here/render-appspec.sh" "${appspec_args[@]}")
+revision=$(jq -n --arg content "$appspec" --arg sha "$(printf '%s' "$appspec" | sha256sum | cut -d' ' -f1)" \
+  '{revisionType: "AppSpecContent", appSpecContent: {content: $content, sha256: $sha}}')
+
+log "creating a deployment in $application/$group"
+deployment_id=$(aws deploy create-deployment --application-name "$application" --deployment-group-name "$group" \
+  --description "${GITHUB_REPOSITORY:-local}@${GITHUB_SHA:-local}" \
+  --revision "$revision" --query deploymentId --output text)
+[[ -n $deployment_id && $deployment_id != None ]] || fatal "CodeDeploy returned no deployment id"
+set_output deployment_id "$deployment_id"
+
+"$here/watch-deployment.sh" --deployment-id "$deployment_id" "${watch_args[@]}"

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Destroy's order: service -> network -> task -> ecr, each tolerant of a root that is already gone, so a
+# failed Destroy can simply be run again. The ECR repository is emptied before its root is destroyed,
+# because ECR refuses to delete a repository that still holds images.
+set -euo pipefail
+# shellcheck source=scripts/pipeline/lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+
+ORDER=(service network task ecr)
+
+usage() {
+  cat <<USAGE
+Usage: scripts/pipeline/destroy.sh [ROOT...]
+Destroys the given roots (default: all of ${ORDER[*]}), always in the order ${ORDER[*]},
+with terraform-root.sh destroy (same environment). Before the ecr root it deletes every image in the
+repository named by the root's repository_name output.
+USAGE
+}
+
+requested=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    -*) usage >&2; exit 2 ;;
+    *) requested+=("$1"); shift ;;
+  esac
+done
+[ ${#requested[@]} -gt 0 ] || requested=("${ORDER[@]}")
+for root in "${requested[@]}"; do
+  case " ${ORDER[*]} " in *" $root "*) ;; *) fatal "unknown root '$root' (expected some of: ${ORDER[*]})" ;; esac
+done
+
+here=$(dirname "$0")
+
+# Deletes all images of the repository, in batches of 100 (BatchDeleteImage's limit). A missing repository is
+# fine: it is what "already gone" looks like.
+empty_repository() {
+  local name=$1 ids answer
+  require_cmd aws jq
+  while :; do
+    if ! answer=$(aws ecr list-images --repository-name "$name" --max-items 100 --output json 2>&1); then
+      case "$answer" in
+        *RepositoryNotFoundException*) log "repository $name is already gone"; return 0 ;;
+        *) fatal "list-images $name failed: $answer" ;;
+      esac
+    fi
+    ids=$(jq -c '[.imageIds[] | {imageDigest}] | unique' <<<"$answer")
+    [ "$ids" != '[]' ] || return 0
+    log "deleting $(jq length <<<"$ids") image(s) from $name"
+    aws ecr batch-delete-image --repository-name "$name" --image-ids "$ids" --output json |
+      jq -e '.failures | length == 0' >/dev/null || fatal "ECR did not delete every image of $name"
+  done
+}
+
+for root in "${ORDER[@]}"; do
+  case " ${requested[*]} " in *" $root "*) ;; *) continue ;; esac
+  if [ "$root" = ecr ]; then
+    repository_name=$("$here/terraform-root.sh" output ecr | jq -r '.repository_name // empty')
+    [ -z "$repository_name" ] || empty_repository "$repository_name"
+  fi
+  "$here/terraform-root.sh" destroy "$root"
+done
+log "destroyed: ${requested[*]}"

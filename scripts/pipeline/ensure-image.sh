@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Makes sure ECR holds the image for a tag: skips the build when the tag is already there (its inputs did not
+# change), otherwise builds the image from the repository and pushes it. Either way it prints the image
+# reference by digest, which is what the task definition pins.
+set -euo pipefail
+# shellcheck source=scripts/pipeline/lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/pipeline/ensure-image.sh --repository-url URL --tag TAG [--source-dir DIR]
+  URL  the ECR repository (ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME), the ecr root's repository_url
+  TAG  from image-tag.sh
+  DIR  build context with the Dockerfile (default: the repository root)
+Outputs ($GITHUB_OUTPUT in Actions, otherwise stdout, key=value):
+  image_uri  URL@sha256:...   (the digest ECR reports for TAG)
+  built      true when this run built and pushed the image, false when ECR already had TAG
+Environment:
+  DOCKER_BUILD_PLATFORM  default linux/amd64 (what the Fargate task runs)
+USAGE
+}
+
+repository_url='' tag='' source_dir=''
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --repository-url) repository_url=${2:?--repository-url needs a value}; shift 2 ;;
+    --tag) tag=${2:?--tag needs a value}; shift 2 ;;
+    --source-dir) source_dir=${2:?--source-dir needs a value}; shift 2 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
+[[ -n $repository_url && -n $tag ]] || { usage >&2; exit 2; }
+[[ $repository_url =~ ^([^/]+)/([a-z0-9][a-z0-9._/-]*)$ ]] ||
+  fatal "repository URL '$repository_url' is not REGISTRY/NAME"
+registry=${BASH_REMATCH[1]} repository_name=${BASH_REMATCH[2]}
+[[ $tag =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || fatal "'$tag' is not a valid image tag"
+source_dir=${source_dir:-$(pipeline_repo_root)}
+require_cmd aws
+
+# Prints the digest ECR has for the tag, or nothing when the tag is not there. Other errors stop the script.
+ecr_digest() {
+  local answer
+  if answer=$(aws ecr describe-images --repository-name "$repository_name" --image-ids "imageTag=$tag" \
+    --query 'imageDetails[0].imageDigest' --output text 2>&1); then
+    [ "$answer" = None ] || printf '%s\n' "$answer"
+  else
+    case "$answer" in
+      *ImageNotFoundException*) ;;
+      *) fatal "describe-images failed: $answer" ;;
+    esac
+  fi
+}
+
+built=false
+digest=$(ecr_digest)
+if [ -n "$digest" ]; then
+  log "ECR already has $repository_name:$tag ($digest): no build"
+else
+  require_cmd docker
+  [ -f "$source_dir/Dockerfile" ] || fatal "no Dockerfile in $source_dir"
+  log "building $repository_url:$tag"
+  docker build --platform "${DOCKER_BUILD_PLATFORM:-linux/amd64}" \
+    --label "org.opencontainers.image.revision=${GITHUB_SHA:-local}" \
+    --tag "$repository_url:$tag" "$source_dir" >&2
+  log "logging in to $registry"
+  aws ecr get-login-password | docker login --username AWS --password-stdin "$registry" >&2
+  docker push "$repository_url:$tag" >&2
+  built=true
+  digest=$(ecr_digest)
+  [ -n "$digest" ] || fatal "pushed $repository_url:$tag but ECR does not list it"
+fi
+
+set_output image_uri "$repository_url@$digest"
+set_output built "$built"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Helpers shared by the pipeline scripts: logging to stderr, precondition checks, and step outputs that go to
+# $GITHUB_OUTPUT inside GitHub Actions and to stdout everywhere else, so a script runs the same way locally.
+# Source it; it defines functions only.
+
+# The calling script's name prefixes every log line, so interleaved CI logs say which step spoke.
+PIPELINE_STEP=${PIPELINE_STEP:-$(basename "${BASH_SOURCE[1]:-$0}" .sh)}
+
+log() { printf '%s: %s\n' "$PIPELINE_STEP" "$*" >&2; }
+error() { printf '%s: error: %s\n' "$PIPELINE_STEP" "$*" >&2; }
+fatal() {
+  error "$*"
+  exit 1
+}
+
+# Fails with one message naming every missing variable, instead of stopping at the first.
+require_env() {
+  local name missing=()
+  for name in "$@"; do
+    [ -n "${!name:-}" ] || missing+=("$name")
+  done
+  [ ${#missing[@]} -eq 0 ] || fatal "missing environment: ${missing[*]}"
+}
+
+require_cmd() {
+  local name missing=()
+  for name in "$@"; do
+    command -v "$name" >/dev/null 2>&1 || missing+=("$name")
+  done
+  [ ${#missing[@]} -eq 0 ] || fatal "missing commands: ${missing[*]}"
+}
+
+# set_output NAME VALUE: a step output. Values are single-line by construction (ARNs, tags, booleans, URLs).
+set_output() {
+  local name=$1 value=$2
+  case "$value" in *$'\n'*) fatal "output $name must be a single line" ;; esac
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then
+    printf '%s=%s\n' "$name" "$value" >>"$GITHUB_OUTPUT"
+  else
+    printf '%s=%s\n' "$name" "$value"
+  fi
+}
+
+# Root of the repository (two levels above this file), for scripts that read tracked files.
+pipeline_repo_root() {
+  (cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+}
