@@ -1,0 +1,399 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = var.aws_region
+  name       = var.project_name
+  role_name  = coalesce(var.deploy_role_name, "${var.project_name}-deploy")
+}
+
+################################################################################
+# State bucket (versioned, encrypted, private; S3-native locking needs nothing more)
+################################################################################
+
+resource "aws_s3_bucket" "state" {
+  #checkov:skip=CKV_AWS_18:Access logging needs a second bucket; versioning plus CloudTrail cover who changed a state.
+  #checkov:skip=CKV_AWS_144:Cross-region replication of a small state bucket is not worth a second region's bucket here.
+  #checkov:skip=CKV2_AWS_62:Nothing consumes event notifications of state writes.
+  bucket        = var.state_bucket
+  force_destroy = var.state_bucket_force_destroy
+}
+
+resource "aws_s3_bucket_versioning" "state" {
+  bucket = aws_s3_bucket.state.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
+  bucket = aws_s3_bucket.state.id
+
+  rule {
+    bucket_key_enabled = true
+
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "aws:kms"
+    }
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "state" {
+  bucket                  = aws_s3_bucket.state.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "state" {
+  bucket = aws_s3_bucket.state.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "state" {
+  bucket = aws_s3_bucket.state.id
+
+  rule {
+    id     = "expire-old-state-versions"
+    status = "Enabled"
+
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_state_retention_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.state]
+}
+
+resource "aws_s3_bucket_policy" "state" {
+  bucket = aws_s3_bucket.state.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [aws_s3_bucket.state.arn, "${aws_s3_bucket.state.arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+
+  depends_on = [aws_s3_bucket_public_access_block.state]
+}
+
+################################################################################
+# GitHub OIDC provider
+################################################################################
+
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 1 : 0
+
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}
+
+data "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 0 : 1
+
+  url = "https://token.actions.githubusercontent.com"
+}
+
+locals {
+  oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
+}
+
+################################################################################
+# Deploy role: assumed by this repository's workflows only
+################################################################################
+
+resource "aws_iam_role" "deploy" {
+  name                 = local.role_name
+  description          = "Assumed by the GitHub workflows of ${var.github_repository} to apply and deploy ${var.project_name}"
+  max_session_duration = 3600
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = local.oidc_provider_arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = [for s in var.github_oidc_subjects : "repo:${var.github_repository}:${s}"] }
+      }
+    }]
+  })
+}
+
+# Scoped to this project's resources: named ARNs wherever the service supports resource-level
+# permissions, explicit action lists (never service:*) where it does not.
+locals {
+  arn = {
+    ecr_repository = "arn:${local.partition}:ecr:${local.region}:${local.account_id}:repository/${local.name}*"
+    ecs_cluster    = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:cluster/${local.name}"
+    ecs_service    = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:service/${local.name}/*"
+    ecs_task_def   = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${local.name}:*"
+    iam_roles      = "arn:${local.partition}:iam::${local.account_id}:role/${local.name}-*"
+    log_groups = [
+      "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/${local.name}*",
+      "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/apigateway/${local.name}*",
+    ]
+    alarms = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.name}-*"
+    elb = concat(
+      [
+        "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account_id}:loadbalancer/app/${local.name}/*",
+        "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account_id}:listener/app/${local.name}/*",
+        "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account_id}:listener-rule/app/${local.name}/*",
+      ],
+      [for n in var.target_group_names : "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account_id}:targetgroup/${n}/*"],
+    )
+    codedeploy = [
+      "arn:${local.partition}:codedeploy:${local.region}:${local.account_id}:application:${local.name}",
+      "arn:${local.partition}:codedeploy:${local.region}:${local.account_id}:deploymentgroup:${local.name}/*",
+    ]
+    apigateway = [
+      "arn:${local.partition}:apigateway:${local.region}::/apis",
+      "arn:${local.partition}:apigateway:${local.region}::/apis/*",
+      "arn:${local.partition}:apigateway:${local.region}::/vpclinks",
+      "arn:${local.partition}:apigateway:${local.region}::/vpclinks/*",
+      "arn:${local.partition}:apigateway:${local.region}::/tags/*",
+    ]
+  }
+
+  deploy_statements = [
+    {
+      Sid      = "TerraformStateList"
+      Effect   = "Allow"
+      Action   = ["s3:ListBucket", "s3:GetBucketVersioning"]
+      Resource = [aws_s3_bucket.state.arn]
+    },
+    {
+      Sid      = "TerraformStateObjects"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+      Resource = ["${aws_s3_bucket.state.arn}/*"]
+    },
+    {
+      Sid      = "EcrLogin"
+      Effect   = "Allow"
+      Action   = ["ecr:GetAuthorizationToken"]
+      Resource = ["*"]
+    },
+    {
+      Sid    = "EcrRepository"
+      Effect = "Allow"
+      Action = [
+        "ecr:CreateRepository", "ecr:DeleteRepository", "ecr:DescribeRepositories", "ecr:ListTagsForResource",
+        "ecr:TagResource", "ecr:UntagResource", "ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy",
+        "ecr:DeleteLifecyclePolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability",
+        "ecr:GetRepositoryPolicy", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer", "ecr:DescribeImages", "ecr:ListImages", "ecr:BatchDeleteImage",
+        "ecr:DescribeImageScanFindings",
+      ]
+      Resource = [local.arn.ecr_repository]
+    },
+    {
+      # Lookups of the user's VPC, subnets, route tables, prefix lists and our own network objects.
+      Sid      = "Ec2Read"
+      Effect   = "Allow"
+      Action   = ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcEndpointServices", "ec2:DescribePrefixLists", "ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAccountAttributes", "ec2:DescribeAvailabilityZones", "ec2:DescribeTags", "ec2:GetManagedPrefixListEntries"]
+      Resource = ["*"]
+    },
+    {
+      # Security groups, their rules and the VPC endpoints span VPC, subnet and route-table
+      # resources the user owns and we cannot name in advance, so only the actions are scoped.
+      Sid    = "Ec2Network"
+      Effect = "Allow"
+      Action = [
+        "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+        "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint",
+        "ec2:DeleteVpcEndpoints", "ec2:CreateTags", "ec2:DeleteTags",
+      ]
+      Resource = ["*"]
+    },
+    {
+      Sid      = "ElbRead"
+      Effect   = "Allow"
+      Action   = ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTargetHealth"]
+      Resource = ["*"]
+    },
+    {
+      Sid    = "ElbWrite"
+      Effect = "Allow"
+      Action = [
+        "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups",
+        "elasticloadbalancing:SetSubnets", "elasticloadbalancing:CreateTargetGroup",
+        "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+      ]
+      Resource = local.arn.elb
+    },
+    {
+      Sid    = "EcsClusterAndService"
+      Effect = "Allow"
+      Action = [
+        "ecs:CreateCluster", "ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:UpdateCluster",
+        "ecs:UpdateClusterSettings", "ecs:CreateService", "ecs:DeleteService", "ecs:UpdateService",
+        "ecs:DescribeServices", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
+      ]
+      Resource = [local.arn.ecs_cluster, local.arn.ecs_service, local.arn.ecs_task_def]
+    },
+    {
+      # Task definition registration has no resource-level permissions.
+      Sid      = "EcsTaskDefinitions"
+      Effect   = "Allow"
+      Action   = ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:ListServices", "ecs:ListClusters"]
+      Resource = ["*"]
+    },
+    {
+      Sid    = "IamProjectRoles"
+      Effect = "Allow"
+      Action = [
+        "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
+        "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:GetRolePolicy",
+        "iam:DetachRolePolicy",
+      ]
+      Resource = [local.arn.iam_roles]
+    },
+    {
+      Sid      = "IamAttachOnlyOurManagedPolicies"
+      Effect   = "Allow"
+      Action   = ["iam:AttachRolePolicy"]
+      Resource = [local.arn.iam_roles]
+      Condition = {
+        ArnEquals = {
+          "iam:PolicyARN" = [
+            "arn:${local.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+            "arn:${local.partition}:iam::aws:policy/AWSCodeDeployRoleForECS",
+          ]
+        }
+      }
+    },
+    {
+      Sid       = "IamPassProjectRoles"
+      Effect    = "Allow"
+      Action    = ["iam:PassRole"]
+      Resource  = [local.arn.iam_roles]
+      Condition = { StringEquals = { "iam:PassedToService" = ["ecs-tasks.amazonaws.com", "codedeploy.amazonaws.com"] } }
+    },
+    {
+      Sid       = "IamServiceLinkedRoles"
+      Effect    = "Allow"
+      Action    = ["iam:CreateServiceLinkedRole"]
+      Resource  = ["*"]
+      Condition = { StringEquals = { "iam:AWSServiceName" = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "ops.apigateway.amazonaws.com"] } }
+    },
+    {
+      Sid      = "IamReadPolicies"
+      Effect   = "Allow"
+      Action   = ["iam:GetPolicy", "iam:GetPolicyVersion"]
+      Resource = ["arn:${local.partition}:iam::aws:policy/*"]
+    },
+    {
+      Sid    = "LogsProjectGroups"
+      Effect = "Allow"
+      Action = [
+        "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
+        "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup",
+        "logs:ListTagsLogGroup",
+      ]
+      Resource = local.arn.log_groups
+    },
+    {
+      # Listing log groups and wiring API Gateway access logs (log deliveries) are account-level.
+      Sid    = "LogsAccountLevel"
+      Effect = "Allow"
+      Action = [
+        "logs:DescribeLogGroups", "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+      ]
+      Resource = ["*"]
+    },
+    {
+      Sid      = "CloudWatchProjectAlarms"
+      Effect   = "Allow"
+      Action   = ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"]
+      Resource = [local.arn.alarms]
+    },
+    {
+      Sid      = "CloudWatchRead"
+      Effect   = "Allow"
+      Action   = ["cloudwatch:DescribeAlarms"]
+      Resource = ["*"]
+    },
+    {
+      # Scalable targets and policies are identified by generated IDs, not names.
+      Sid    = "ApplicationAutoScaling"
+      Effect = "Allow"
+      Action = [
+        "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
+        "application-autoscaling:DescribeScalableTargets", "application-autoscaling:PutScalingPolicy",
+        "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DescribeScalingPolicies",
+        "application-autoscaling:DescribeScalingActivities", "application-autoscaling:TagResource",
+        "application-autoscaling:UntagResource", "application-autoscaling:ListTagsForResource",
+      ]
+      Resource = ["*"]
+    },
+    {
+      Sid    = "CodeDeployProject"
+      Effect = "Allow"
+      Action = [
+        "codedeploy:CreateApplication", "codedeploy:DeleteApplication", "codedeploy:GetApplication",
+        "codedeploy:UpdateApplication", "codedeploy:CreateDeploymentGroup", "codedeploy:DeleteDeploymentGroup",
+        "codedeploy:GetDeploymentGroup", "codedeploy:UpdateDeploymentGroup", "codedeploy:CreateDeployment",
+        "codedeploy:GetDeployment", "codedeploy:StopDeployment", "codedeploy:ListDeployments",
+        "codedeploy:RegisterApplicationRevision", "codedeploy:GetApplicationRevision",
+        "codedeploy:TagResource", "codedeploy:UntagResource", "codedeploy:ListTagsForResource",
+      ]
+      Resource = local.arn.codedeploy
+    },
+    {
+      Sid      = "CodeDeployConfigs"
+      Effect   = "Allow"
+      Action   = ["codedeploy:GetDeploymentConfig"]
+      Resource = ["arn:${local.partition}:codedeploy:${local.region}:${local.account_id}:deploymentconfig:*"]
+    },
+    {
+      # HTTP API actions are HTTP verbs on API Gateway resource paths.
+      Sid      = "ApiGatewayHttpApi"
+      Effect   = "Allow"
+      Action   = ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE", "apigateway:TagResource", "apigateway:UntagResource"]
+      Resource = local.arn.apigateway
+    },
+  ]
+}
+
+resource "aws_iam_policy" "deploy" {
+  name        = "${local.role_name}-policy"
+  description = "What the ${var.project_name} workflows need to apply, deploy and destroy its Terraform roots"
+  policy      = jsonencode({ Version = "2012-10-17", Statement = local.deploy_statements })
+}
+
+resource "aws_iam_role_policy_attachment" "deploy" {
+  role       = aws_iam_role.deploy.name
+  policy_arn = aws_iam_policy.deploy.arn
+}

@@ -1,0 +1,37 @@
+################################################################################
+# State bucket
+################################################################################
+
+output "state_bucket_name" {
+  description = "Name of the state bucket; put it in your backend config file (bucket = ...)."
+  value       = aws_s3_bucket.state.id
+}
+
+output "state_bucket_arn" {
+  description = "ARN of the state bucket."
+  value       = aws_s3_bucket.state.arn
+}
+
+output "backend_config" {
+  description = "Content for a backend config file the other roots can use with -backend-config."
+  value       = <<-EOT
+    bucket       = "${aws_s3_bucket.state.id}"
+    region       = "${var.aws_region}"
+    encrypt      = true
+    use_lockfile = true
+  EOT
+}
+
+################################################################################
+# GitHub OIDC and deploy role
+################################################################################
+
+output "deploy_role_arn" {
+  description = "ARN of the role the GitHub workflows assume (the AWS_ROLE variable of the repository)."
+  value       = aws_iam_role.deploy.arn
+}
+
+output "oidc_provider_arn" {
+  description = "ARN of the GitHub OIDC provider."
+  value       = local.oidc_provider_arn
+}

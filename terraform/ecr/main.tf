@@ -1,0 +1,138 @@
+################################################################################
+# Existing network (looked up by tag: users bring their own VPC)
+################################################################################
+
+data "aws_vpc" "this" {
+  tags = {
+    Name = var.private_vpc_name
+  }
+}
+
+data "aws_subnets" "private" {
+  filter {
+    name   = "vpc-id"
+    values = [data.aws_vpc.this.id]
+  }
+
+  filter {
+    name   = "tag:Name"
+    values = [var.private_subnet_name_pattern]
+  }
+}
+
+data "aws_route_tables" "private" {
+  vpc_id = data.aws_vpc.this.id
+
+  filter {
+    name   = "association.subnet-id"
+    values = data.aws_subnets.private.ids
+  }
+}
+
+locals {
+  repository_name = coalesce(var.repository_name, var.project_name)
+
+  # Interface endpoints Fargate needs to pull from ECR and write logs without a NAT gateway.
+  interface_endpoints = var.create_vpc_endpoints ? toset(["ecr.api", "ecr.dkr", "logs"]) : toset([])
+}
+
+################################################################################
+# Repository
+################################################################################
+
+resource "aws_ecr_repository" "this" {
+  #checkov:skip=CKV_AWS_136:AES256 (AWS-owned key) encryption at rest; a customer-managed KMS key adds cost and a key policy to manage for public-source images.
+  name                 = local.repository_name
+  image_tag_mutability = "IMMUTABLE"
+  force_delete         = var.force_delete
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+
+  encryption_configuration {
+    encryption_type = "AES256"
+  }
+}
+
+resource "aws_ecr_lifecycle_policy" "this" {
+  repository = aws_ecr_repository.this.name
+
+  policy = jsonencode({
+    rules = [
+      {
+        rulePriority = 1
+        description  = "Expire untagged images after ${var.untagged_image_expiry_days} days"
+        selection = {
+          tagStatus   = "untagged"
+          countType   = "sinceImagePushed"
+          countUnit   = "days"
+          countNumber = var.untagged_image_expiry_days
+        }
+        action = { type = "expire" }
+      },
+      {
+        rulePriority = 2
+        description  = "Keep the newest ${var.max_image_count} images"
+        selection = {
+          tagStatus   = "any"
+          countType   = "imageCountMoreThan"
+          countNumber = var.max_image_count
+        }
+        action = { type = "expire" }
+      },
+    ]
+  })
+}
+
+################################################################################
+# VPC endpoints
+################################################################################
+
+resource "aws_security_group" "endpoints" {
+  count = var.create_vpc_endpoints ? 1 : 0
+
+  name        = "${var.project_name}-vpc-endpoints"
+  description = "Interface VPC endpoints of ${var.project_name}: HTTPS from the VPC"
+  vpc_id      = data.aws_vpc.this.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
+  count = var.create_vpc_endpoints ? 1 : 0
+
+  security_group_id = aws_security_group.endpoints[0].id
+  description       = "HTTPS from the VPC (tasks pulling images and writing logs)"
+  cidr_ipv4         = data.aws_vpc.this.cidr_block
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each = local.interface_endpoints
+
+  vpc_id              = data.aws_vpc.this.id
+  service_name        = "com.amazonaws.${var.aws_region}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = data.aws_subnets.private.ids
+  security_group_ids  = [aws_security_group.endpoints[0].id]
+  private_dns_enabled = true
+
+  tags = {
+    Name = "${var.project_name}-${each.key}"
+  }
+}
+
+# ECR stores image layers in S3; a gateway endpoint on the private route tables reaches it for free.
+resource "aws_vpc_endpoint" "s3" {
+  count = var.create_vpc_endpoints ? 1 : 0
+
+  vpc_id            = data.aws_vpc.this.id
+  service_name      = "com.amazonaws.${var.aws_region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = data.aws_route_tables.private.ids
+
+  tags = {
+    Name = "${var.project_name}-s3"
+  }
+}

@@ -1,0 +1,373 @@
+################################################################################
+# Shared settings (terraform/config.tfvars)
+# Declared identically in every root so that one -var-file serves them all.
+################################################################################
+
+variable "project_name" {
+  description = "Prefix of every resource name. 2-27 characters: lowercase letters, digits and hyphens, starting with a letter. Default: fargate-auto-scaled-backend."
+  type        = string
+  default     = "fargate-auto-scaled-backend"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,25}[a-z0-9]$", var.project_name))
+    error_message = "project_name must be 2-27 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+variable "aws_region" {
+  description = "AWS region to deploy into, e.g. eu-west-2. Default: eu-west-2."
+  type        = string
+  default     = "eu-west-2"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.aws_region))
+    error_message = "aws_region must look like an AWS region name, e.g. eu-west-2."
+  }
+}
+
+variable "private_vpc_name" {
+  description = "Name tag of the existing VPC that holds the private subnets. Default: private-vpc."
+  type        = string
+  default     = "private-vpc"
+  nullable    = false
+
+  validation {
+    condition     = length(var.private_vpc_name) > 0 && length(var.private_vpc_name) <= 255
+    error_message = "private_vpc_name must be 1-255 characters."
+  }
+}
+
+variable "stage_name" {
+  description = "API Gateway stage name, which is also the app's BASE_PATH. 1-64 of [A-Za-z0-9_-]. Default: dev."
+  type        = string
+  default     = "dev"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.stage_name))
+    error_message = "stage_name must be 1-64 characters of letters, digits, '_' and '-' (it is also the app's BASE_PATH)."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource, merged over Project and ManagedBy. Default: {}."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "private_subnet_name_pattern" {
+  description = "Pattern (EC2 filter syntax, * wildcards) of the Name tag of the private subnets inside the VPC. Default: *private*."
+  type        = string
+  default     = "*private*"
+  nullable    = false
+
+  validation {
+    condition     = length(trimspace(var.private_subnet_name_pattern)) > 0
+    error_message = "private_subnet_name_pattern must not be empty."
+  }
+}
+
+################################################################################
+# Remote state (the task root's outputs)
+################################################################################
+
+variable "state_bucket" {
+  description = "S3 bucket holding the roots' states (the bucket in your -backend-config file); the task definition is read from the task root's state there. Required."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket))
+    error_message = "state_bucket must be a valid S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)."
+  }
+}
+
+variable "task_state_key" {
+  description = "Key of the task root's state in state_bucket. Default: task.tfstate."
+  type        = string
+  default     = "task.tfstate"
+  nullable    = false
+
+  validation {
+    condition     = length(var.task_state_key) > 0
+    error_message = "task_state_key must not be empty."
+  }
+}
+
+################################################################################
+# Service
+################################################################################
+
+variable "min_task_count" {
+  description = "Initial desired task count and the autoscaling minimum. 1-100. Default: 1."
+  type        = number
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.min_task_count >= 1 && var.min_task_count <= 100 && floor(var.min_task_count) == var.min_task_count
+    error_message = "min_task_count must be a whole number from 1 to 100."
+  }
+}
+
+variable "max_scaled_task_count" {
+  description = "Maximum task count autoscaling may reach; at least min_task_count, at most 100. Default: 4."
+  type        = number
+  default     = 4
+  nullable    = false
+
+  validation {
+    condition     = var.max_scaled_task_count >= var.min_task_count && var.max_scaled_task_count <= 100 && floor(var.max_scaled_task_count) == var.max_scaled_task_count
+    error_message = "max_scaled_task_count must be a whole number from min_task_count to 100."
+  }
+}
+
+variable "health_check_grace_period_seconds" {
+  description = "Seconds the service ignores failing load balancer health checks of a new task. 0-2147483647. Default: 60."
+  type        = number
+  default     = 60
+  nullable    = false
+
+  validation {
+    condition     = var.health_check_grace_period_seconds >= 0 && var.health_check_grace_period_seconds <= 2147483647 && floor(var.health_check_grace_period_seconds) == var.health_check_grace_period_seconds
+    error_message = "health_check_grace_period_seconds must be a whole number from 0 to 2147483647."
+  }
+}
+
+variable "enable_container_insights" {
+  description = "Enable CloudWatch Container Insights on the cluster. Default: true."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+################################################################################
+# Load balancer
+################################################################################
+
+variable "blue_target_group_name" {
+  description = "Name of the target group that serves traffic first (blue). 1-32 of letters, digits and hyphens, not starting or ending with a hyphen. Default: fargate-backend-blue."
+  type        = string
+  default     = "fargate-backend-blue"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$", var.blue_target_group_name))
+    error_message = "blue_target_group_name must be 1-32 letters, digits or hyphens, not starting or ending with a hyphen."
+  }
+}
+
+variable "green_target_group_name" {
+  description = "Name of the target group CodeDeploy starts replacement tasks in (green); must differ from blue. 1-32 of letters, digits and hyphens, not starting or ending with a hyphen. Default: fargate-backend-green."
+  type        = string
+  default     = "fargate-backend-green"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$", var.green_target_group_name)) && var.green_target_group_name != var.blue_target_group_name
+    error_message = "green_target_group_name must be 1-32 letters, digits or hyphens, not starting or ending with a hyphen, and differ from blue_target_group_name."
+  }
+}
+
+variable "deregistration_delay_seconds" {
+  description = "Seconds a target group drains a deregistered task; must be below the task's stopTimeout (checked against the task root). 0-3600. Default: 30."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.deregistration_delay_seconds >= 0 && var.deregistration_delay_seconds <= 3600 && floor(var.deregistration_delay_seconds) == var.deregistration_delay_seconds
+    error_message = "deregistration_delay_seconds must be a whole number from 0 to 3600."
+  }
+}
+
+variable "target_health_check" {
+  description = "Target group health check on /health: interval 5-300 s, timeout 2-120 s and below interval, healthy and unhealthy thresholds 2-10. Default: {interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=3}."
+  type = object({
+    interval            = optional(number, 15)
+    timeout             = optional(number, 5)
+    healthy_threshold   = optional(number, 2)
+    unhealthy_threshold = optional(number, 3)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = (
+      var.target_health_check.interval >= 5 && var.target_health_check.interval <= 300 &&
+      var.target_health_check.timeout >= 2 && var.target_health_check.timeout <= 120 && var.target_health_check.timeout < var.target_health_check.interval &&
+      var.target_health_check.healthy_threshold >= 2 && var.target_health_check.healthy_threshold <= 10 &&
+      var.target_health_check.unhealthy_threshold >= 2 && var.target_health_check.unhealthy_threshold <= 10
+    )
+    error_message = "target_health_check must have interval 5-300, timeout 2-120 and below interval, thresholds 2-10."
+  }
+}
+
+################################################################################
+# CodeDeploy
+################################################################################
+
+variable "deployment_config_name" {
+  description = "CodeDeploy ECS deployment configuration: CodeDeployDefault.ECSAllAtOnce, ECSLinear10PercentEvery1Minutes, ECSLinear10PercentEvery3Minutes, ECSCanary10Percent5Minutes or ECSCanary10Percent15Minutes (with the CodeDeployDefault. prefix). Default: CodeDeployDefault.ECSAllAtOnce."
+  type        = string
+  default     = "CodeDeployDefault.ECSAllAtOnce"
+  nullable    = false
+
+  validation {
+    condition = contains([
+      "CodeDeployDefault.ECSAllAtOnce",
+      "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+      "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+      "CodeDeployDefault.ECSCanary10Percent5Minutes",
+      "CodeDeployDefault.ECSCanary10Percent15Minutes",
+    ], var.deployment_config_name)
+    error_message = "deployment_config_name must be one of the predefined CodeDeployDefault.ECS* configurations."
+  }
+}
+
+variable "termination_wait_minutes" {
+  description = "Minutes CodeDeploy keeps the old (blue) tasks after traffic moved, so a rollback is instant. 0-2880. Default: 5."
+  type        = number
+  default     = 5
+  nullable    = false
+
+  validation {
+    condition     = var.termination_wait_minutes >= 0 && var.termination_wait_minutes <= 2880 && floor(var.termination_wait_minutes) == var.termination_wait_minutes
+    error_message = "termination_wait_minutes must be a whole number from 0 to 2880."
+  }
+}
+
+variable "rollback_5xx_threshold" {
+  description = "Target 5xx responses per minute that raise the alarm which rolls a deployment back. 1-100000. Default: 10."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.rollback_5xx_threshold >= 1 && var.rollback_5xx_threshold <= 100000 && floor(var.rollback_5xx_threshold) == var.rollback_5xx_threshold
+    error_message = "rollback_5xx_threshold must be a whole number from 1 to 100000."
+  }
+}
+
+################################################################################
+# CPU autoscaling
+################################################################################
+
+variable "cpu_scale_up_threshold" {
+  description = "Service CPU (percent, 0-100) at or above which tasks are added. Default: 70."
+  type        = number
+  default     = 70
+  nullable    = false
+
+  validation {
+    condition     = var.cpu_scale_up_threshold >= 0 && var.cpu_scale_up_threshold <= 100
+    error_message = "cpu_scale_up_threshold must be a percentage from 0 to 100."
+  }
+}
+
+variable "cpu_scale_down_threshold" {
+  description = "Service CPU (percent, 0-100) at or below which tasks are removed; must be below cpu_scale_up_threshold. Default: 20."
+  type        = number
+  default     = 20
+  nullable    = false
+
+  validation {
+    condition     = var.cpu_scale_down_threshold >= 0 && var.cpu_scale_down_threshold <= 100 && var.cpu_scale_down_threshold < var.cpu_scale_up_threshold
+    error_message = "cpu_scale_down_threshold must be a percentage from 0 to 100 and below cpu_scale_up_threshold."
+  }
+}
+
+variable "scale_up_steps" {
+  description = "Tasks added per scale-up: `small` while CPU is less than `large_breach` points above cpu_scale_up_threshold, `large` beyond (larger steps for larger breaches). small 1-10, large small-20, large_breach above 0 and cpu_scale_up_threshold + large_breach below 100. Default: {small=1, large=2, large_breach=20}."
+  type = object({
+    small        = optional(number, 1)
+    large        = optional(number, 2)
+    large_breach = optional(number, 20)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = (
+      var.scale_up_steps.small >= 1 && var.scale_up_steps.small <= 10 && floor(var.scale_up_steps.small) == var.scale_up_steps.small &&
+      var.scale_up_steps.large >= var.scale_up_steps.small && var.scale_up_steps.large <= 20 && floor(var.scale_up_steps.large) == var.scale_up_steps.large &&
+      var.scale_up_steps.large_breach > 0 && var.cpu_scale_up_threshold + var.scale_up_steps.large_breach < 100
+    )
+    error_message = "scale_up_steps needs whole numbers small 1-10 and large small-20, and large_breach above 0 with cpu_scale_up_threshold + large_breach below 100."
+  }
+}
+
+variable "scale_down_step" {
+  description = "Tasks removed per scale-down. 1-10. Default: 1."
+  type        = number
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.scale_down_step >= 1 && var.scale_down_step <= 10 && floor(var.scale_down_step) == var.scale_down_step
+    error_message = "scale_down_step must be a whole number from 1 to 10."
+  }
+}
+
+variable "cpu_alarm_period_seconds" {
+  description = "Period of the CPU alarms in seconds: 10, 30 or a multiple of 60 up to 86400 (ECS publishes CPU every 60 s). Default: 60."
+  type        = number
+  default     = 60
+  nullable    = false
+
+  validation {
+    condition     = contains([10, 30], var.cpu_alarm_period_seconds) || (var.cpu_alarm_period_seconds >= 60 && var.cpu_alarm_period_seconds <= 86400 && var.cpu_alarm_period_seconds % 60 == 0)
+    error_message = "cpu_alarm_period_seconds must be 10, 30 or a multiple of 60 up to 86400."
+  }
+}
+
+variable "scale_up_evaluation_periods" {
+  description = "Consecutive periods CPU must be high before scaling up. 1-100. Default: 1."
+  type        = number
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.scale_up_evaluation_periods >= 1 && var.scale_up_evaluation_periods <= 100 && floor(var.scale_up_evaluation_periods) == var.scale_up_evaluation_periods
+    error_message = "scale_up_evaluation_periods must be a whole number from 1 to 100."
+  }
+}
+
+variable "scale_down_evaluation_periods" {
+  description = "Consecutive periods CPU must be low before scaling down. 1-100. Default: 3."
+  type        = number
+  default     = 3
+  nullable    = false
+
+  validation {
+    condition     = var.scale_down_evaluation_periods >= 1 && var.scale_down_evaluation_periods <= 100 && floor(var.scale_down_evaluation_periods) == var.scale_down_evaluation_periods
+    error_message = "scale_down_evaluation_periods must be a whole number from 1 to 100."
+  }
+}
+
+variable "scale_up_cooldown_seconds" {
+  description = "Seconds after a scale-up before another scaling activity. 0-3600. Default: 60."
+  type        = number
+  default     = 60
+  nullable    = false
+
+  validation {
+    condition     = var.scale_up_cooldown_seconds >= 0 && var.scale_up_cooldown_seconds <= 3600 && floor(var.scale_up_cooldown_seconds) == var.scale_up_cooldown_seconds
+    error_message = "scale_up_cooldown_seconds must be a whole number from 0 to 3600."
+  }
+}
+
+variable "scale_down_cooldown_seconds" {
+  description = "Seconds after a scale-down before another scaling activity. 0-3600. Default: 120."
+  type        = number
+  default     = 120
+  nullable    = false
+
+  validation {
+    condition     = var.scale_down_cooldown_seconds >= 0 && var.scale_down_cooldown_seconds <= 3600 && floor(var.scale_down_cooldown_seconds) == var.scale_down_cooldown_seconds
+    error_message = "scale_down_cooldown_seconds must be a whole number from 0 to 3600."
+  }
+}

@@ -1,0 +1,216 @@
+################################################################################
+# Shared settings (terraform/config.tfvars)
+# Declared identically in every root so that one -var-file serves them all.
+################################################################################
+
+variable "project_name" {
+  description = "Prefix of every resource name. 2-27 characters: lowercase letters, digits and hyphens, starting with a letter. Default: fargate-auto-scaled-backend."
+  type        = string
+  default     = "fargate-auto-scaled-backend"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,25}[a-z0-9]$", var.project_name))
+    error_message = "project_name must be 2-27 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+variable "aws_region" {
+  description = "AWS region to deploy into, e.g. eu-west-2. Default: eu-west-2."
+  type        = string
+  default     = "eu-west-2"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.aws_region))
+    error_message = "aws_region must look like an AWS region name, e.g. eu-west-2."
+  }
+}
+
+variable "private_vpc_name" {
+  description = "Name tag of the existing VPC that holds the private subnets. Default: private-vpc."
+  type        = string
+  default     = "private-vpc"
+  nullable    = false
+
+  validation {
+    condition     = length(var.private_vpc_name) > 0 && length(var.private_vpc_name) <= 255
+    error_message = "private_vpc_name must be 1-255 characters."
+  }
+}
+
+variable "stage_name" {
+  description = "API Gateway stage name, which is also the app's BASE_PATH. 1-64 of [A-Za-z0-9_-]. Default: dev."
+  type        = string
+  default     = "dev"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.stage_name))
+    error_message = "stage_name must be 1-64 characters of letters, digits, '_' and '-' (it is also the app's BASE_PATH)."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource, merged over Project and ManagedBy. Default: {}."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+################################################################################
+# Container
+################################################################################
+
+variable "image_uri" {
+  description = "Image reference with digest, e.g. 123456789012.dkr.ecr.eu-west-2.amazonaws.com/repo@sha256:<64 hex>. Becomes the container image and its IMAGE variable (reported by /host). Required."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[^@\\s]+@sha256:[0-9a-f]{64}$", var.image_uri))
+    error_message = "image_uri must be an image reference pinned by digest: <repository>@sha256:<64 lowercase hex digits>."
+  }
+}
+
+variable "container_port" {
+  description = "Port nginx listens on inside the container (the app's PORT); the target groups and security groups use it too. 1024-65535 (the container runs as non-root). Default: 3000."
+  type        = number
+  default     = 3000
+  nullable    = false
+
+  validation {
+    condition     = var.container_port >= 1024 && var.container_port <= 65535 && floor(var.container_port) == var.container_port
+    error_message = "container_port must be a whole number from 1024 to 65535 (non-root processes cannot bind lower ports)."
+  }
+}
+
+variable "container_user" {
+  description = "User the container runs as (name or uid[:gid]); must not be root. Default: app (created by the Dockerfile)."
+  type        = string
+  default     = "app"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$", var.container_user)) && !contains(["root", "0", "root:root", "0:0"], var.container_user)
+    error_message = "container_user must be a user name or uid (optionally :group) and must not be root or 0."
+  }
+}
+
+variable "container_environment" {
+  description = "Extra environment variables for the container (e.g. FCGI_WORKERS, NGINX_WORKER_PROCESSES). BASE_PATH, IMAGE and PORT are set by this module and cannot be overridden. Default: {}."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = length(setintersection(keys(var.container_environment), ["BASE_PATH", "IMAGE", "PORT"])) == 0
+    error_message = "container_environment must not set BASE_PATH, IMAGE or PORT; they come from stage_name, image_uri and container_port."
+  }
+}
+
+variable "stop_timeout_seconds" {
+  description = "Seconds ECS waits after SIGTERM before SIGKILL. Must exceed the target groups' deregistration delay (checked by the service root). 2-120 (Fargate limit). Default: 45."
+  type        = number
+  default     = 45
+  nullable    = false
+
+  validation {
+    condition     = var.stop_timeout_seconds >= 2 && var.stop_timeout_seconds <= 120 && floor(var.stop_timeout_seconds) == var.stop_timeout_seconds
+    error_message = "stop_timeout_seconds must be a whole number from 2 to 120 (the Fargate maximum)."
+  }
+}
+
+variable "health_check" {
+  description = "Container health check timing in seconds (command: FCGIApp healthcheck). interval 5-300, timeout 2-60 and below interval, retries 1-10, start_period 0-300. Default: {interval=15, timeout=5, retries=3, start_period=10}."
+  type = object({
+    interval     = optional(number, 15)
+    timeout      = optional(number, 5)
+    retries      = optional(number, 3)
+    start_period = optional(number, 10)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = (
+      var.health_check.interval >= 5 && var.health_check.interval <= 300 &&
+      var.health_check.timeout >= 2 && var.health_check.timeout <= 60 && var.health_check.timeout < var.health_check.interval &&
+      var.health_check.retries >= 1 && var.health_check.retries <= 10 &&
+      var.health_check.start_period >= 0 && var.health_check.start_period <= 300
+    )
+    error_message = "health_check must have interval 5-300, timeout 2-60 and below interval, retries 1-10, start_period 0-300."
+  }
+}
+
+################################################################################
+# Task size
+################################################################################
+
+variable "task_cpu" {
+  description = "Fargate task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384. Default: 256."
+  type        = number
+  default     = 256
+  nullable    = false
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.task_cpu)
+    error_message = "task_cpu must be one of the Fargate values 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+}
+
+variable "task_memory" {
+  description = "Fargate task memory in MiB; must be valid for task_cpu (256: 512/1024/2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384; 4096: 8192-30720, in 1024 steps; 8192: 16384-61440 in 4096 steps; 16384: 32768-122880 in 8192 steps). Default: 512."
+  type        = number
+  default     = 512
+  nullable    = false
+
+  validation {
+    condition = (
+      var.task_cpu == 256 ? contains([512, 1024, 2048], var.task_memory) :
+      var.task_cpu == 512 ? var.task_memory >= 1024 && var.task_memory <= 4096 && var.task_memory % 1024 == 0 :
+      var.task_cpu == 1024 ? var.task_memory >= 2048 && var.task_memory <= 8192 && var.task_memory % 1024 == 0 :
+      var.task_cpu == 2048 ? var.task_memory >= 4096 && var.task_memory <= 16384 && var.task_memory % 1024 == 0 :
+      var.task_cpu == 4096 ? var.task_memory >= 8192 && var.task_memory <= 30720 && var.task_memory % 1024 == 0 :
+      var.task_cpu == 8192 ? var.task_memory >= 16384 && var.task_memory <= 61440 && var.task_memory % 4096 == 0 :
+      var.task_cpu == 16384 ? var.task_memory >= 32768 && var.task_memory <= 122880 && var.task_memory % 8192 == 0 :
+      false
+    )
+    error_message = "task_memory is not a valid Fargate memory size for the chosen task_cpu (see the variable description for the valid pairs)."
+  }
+}
+
+variable "cpu_architecture" {
+  description = "CPU architecture of the image: X86_64 or ARM64. Default: X86_64."
+  type        = string
+  default     = "X86_64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
+    error_message = "cpu_architecture must be X86_64 or ARM64."
+  }
+}
+
+################################################################################
+# Logs and revisions
+################################################################################
+
+variable "log_retention_days" {
+  description = "Retention of the container log group, in days; one of the CloudWatch Logs values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Default: 30."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the CloudWatch Logs retention values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
+  }
+}
+
+variable "retain_task_definition_revisions" {
+  description = "Keep old task definition revisions registered when a new one replaces them (and on destroy), so CodeDeploy can roll back to them. Default: true."
+  type        = bool
+  default     = true
+  nullable    = false
+}
