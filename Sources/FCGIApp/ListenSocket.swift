@@ -1,0 +1,109 @@
+import FCGIAppCore
+import Glibc
+
+/// Creates the listening socket the workers accept on.
+///
+/// The app opens it itself rather than with `FCGX_OpenSocket`, which unlinks whatever file is at the
+/// path and calls `exit()` with a bare `perror` when bind fails; here a stale *socket* is removed,
+/// anything else at the path is an error, and every failure becomes a JSON log line.
+enum ListenSocket {
+  /// Opens, binds and listens.
+  /// - Parameters:
+  ///   - address: a unix socket path (created mode 0666, so nginx workers running as another user can
+  ///     connect) or an IPv4 address.
+  ///   - backlog: the listen backlog.
+  /// - Returns: the listening descriptor.
+  static func open(_ address: ListenAddress, backlog: Int) throws(SystemError) -> Int32 {
+    switch address {
+    case .unix(let path):
+      return try openUnix(path: path, backlog: backlog)
+    case .tcp(let host, let port):
+      return try openTCP(host: host, port: port, backlog: backlog)
+    }
+  }
+
+  /// Removes the socket file at shutdown (best effort).
+  /// - Parameter address: the address that was opened.
+  static func cleanUp(_ address: ListenAddress) {
+    if case .unix(let path) = address { _ = try? SystemCall.check("unlink") { unlink(path) } }
+  }
+
+  private static func openUnix(path: String, backlog: Int) throws(SystemError) -> Int32 {
+    try createParentDirectory(of: path)
+    try removeStaleSocket(at: path)
+    let fd = try SystemCall.check("socket") {
+      socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    }
+    do {
+      var address = sockaddr_un()
+      address.sun_family = sa_family_t(AF_UNIX)
+      withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+        // ListenAddress.parse limits the path to sun_path's size minus the terminating NUL.
+        buffer.copyBytes(from: path.utf8.prefix(buffer.count - 1))
+      }
+      try SystemCall.check("bind") {
+        withUnsafePointer(to: &address) { pointer in
+          pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+          }
+        }
+      }
+      try SystemCall.check("chmod") { chmod(path, 0o666) }
+      try SystemCall.check("listen") { listen(fd, Int32(backlog)) }
+      return fd
+    } catch {
+      close(fd)
+      throw error
+    }
+  }
+
+  private static func openTCP(host: String, port: Int, backlog: Int) throws(SystemError) -> Int32 {
+    let fd = try SystemCall.check("socket") {
+      socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    }
+    do {
+      var reuse: Int32 = 1
+      try SystemCall.check("setsockopt") {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+      }
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = in_port_t(UInt16(port).bigEndian)
+      try SystemCall.checkNonNegative("inet_pton") {
+        // inet_pton returns 1 for success and 0 for a malformed address (ListenAddress validated it).
+        inet_pton(AF_INET, host, &address.sin_addr) == 1 ? 0 : -EINVAL
+      }
+      try SystemCall.check("bind") {
+        withUnsafePointer(to: &address) { pointer in
+          pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+          }
+        }
+      }
+      try SystemCall.check("listen") { listen(fd, Int32(backlog)) }
+      return fd
+    } catch {
+      close(fd)
+      throw error
+    }
+  }
+
+  /// Creates the socket's directory if missing (one level, mode 0755), so the binary runs stand-alone.
+  private static func createParentDirectory(of path: String) throws(SystemError) {
+    guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
+    let directory = String(path[..<slash])
+    if FileReader.isDirectory(directory) { return }
+    try SystemCall.check("mkdir") { mkdir(directory, 0o755) }
+  }
+
+  /// Unlinks a socket left by a previous run; refuses to remove anything that is not a socket.
+  private static func removeStaleSocket(at path: String) throws(SystemError) {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return }
+    guard (info.st_mode & S_IFMT) == S_IFSOCK else {
+      throw SystemError(
+        call: "lstat", function: "existing file is not a socket: \(path)", code: EEXIST)
+    }
+    try SystemCall.check("unlink") { unlink(path) }
+  }
+}

@@ -1,0 +1,32 @@
+import FCGIAppCore
+
+/// The `--help` text.
+enum Usage {
+  /// Usage, commands and every environment variable with its default.
+  static var text: String {
+    var lines = [
+      "Usage: FCGIApp [healthcheck | --help]",
+      "",
+      "  FCGIApp              serve FastCGI (behind nginx) until SIGTERM/SIGINT",
+      "  FCGIApp healthcheck  GET http://127.0.0.1:$PORT/health; exit 0 on HTTP 200 within 2 s, else 1",
+      "  FCGIApp --help       show this text",
+      "",
+      "Routes: /health, /status, /$BASE_PATH/host, /$BASE_PATH/stress-cpu/{percent}/{seconds}",
+      "",
+      "Environment (read once at start; an invalid value logs an error and exits 2):",
+    ]
+    for variable in AppConfig.variables {
+      let name = variable.name.padding(19)
+      lines.append("  \(name) \(variable.meaning) (default: \(variable.defaultValue))")
+    }
+    lines.append("The host name comes from gethostname(); HOSTNAME is not read.")
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+extension String {
+  /// The string padded with spaces to at least `width` characters.
+  fileprivate func padding(_ width: Int) -> String {
+    count >= width ? self : self + String(repeating: " ", count: width - count)
+  }
+}

@@ -1,0 +1,92 @@
+import FCGIAppCore
+import FCGIAppRuntime
+import Glibc
+import Synchronization
+
+/// The FastCGI worker threads: each owns one request slot and loops on accept → handle → finish.
+///
+/// Shutdown: `beginShutdown()` marks the pool and shuts the listen socket down, which makes every
+/// blocked `accept()` fail with EINVAL; a worker then exits after the request it is serving. A worker
+/// idling on a kept-alive nginx connection wakes when nginx closes it (nginx quits first in the
+/// container), otherwise the server's drain deadline ends the process.
+final class WorkerPool: Sendable {
+  private let listenSocket: Int32
+  private let handler: RequestHandler
+  private let logger: Logger
+  private let running = Atomic<Int>(0)
+  private let stopping = Atomic<Bool>(false)
+
+  /// Creates a pool; call `start(count:)` to run it.
+  /// - Parameters:
+  ///   - listenSocket: the listening descriptor.
+  ///   - handler: the request handler shared by all workers.
+  ///   - logger: for worker errors.
+  init(listenSocket: Int32, handler: RequestHandler, logger: Logger) {
+    self.listenSocket = listenSocket
+    self.handler = handler
+    self.logger = logger
+  }
+
+  /// Starts the worker threads.
+  /// - Parameter count: how many.
+  func start(count: Int) throws(SystemError) {
+    for index in 0..<count {
+      running.add(1, ordering: .sequentiallyConsistent)
+      do {
+        // FastCGI handling needs little stack; a small one keeps many workers cheap.
+        try PosixThread.spawn(name: "fcgi-\(index)", stackSize: 512 * 1024) { [self] in
+          serve()
+          running.subtract(1, ordering: .sequentiallyConsistent)
+        }
+      } catch {
+        running.subtract(1, ordering: .sequentiallyConsistent)
+        throw error
+      }
+    }
+  }
+
+  /// Workers still running.
+  var runningWorkers: Int { running.load(ordering: .sequentiallyConsistent) }
+
+  /// Whether shutdown has begun.
+  var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
+
+  /// Stops accepting: blocked accepts fail and workers exit after their current request.
+  func beginShutdown() {
+    stopping.store(true, ordering: .sequentiallyConsistent)
+    do {
+      try SystemCall.check("shutdown") { shutdown(listenSocket, Int32(SHUT_RDWR)) }
+    } catch {
+      logger.warn("listen_shutdown_failed", [JSONField("error", .string("\(error)"))])
+    }
+  }
+
+  /// One worker's loop.
+  private func serve() {
+    let connection: FastCGIConnection
+    do {
+      connection = try FastCGIConnection(listenSocket: listenSocket)
+    } catch {
+      logger.error("worker_failed", [JSONField("error", .string("\(error)"))])
+      return
+    }
+    var consecutiveFailures = 0
+    while !isStopping {
+      do {
+        try connection.accept()
+      } catch {
+        if isStopping { break }
+        // Transient accept errors (e.g. EMFILE) get a pause and a retry; a broken socket ends the worker.
+        consecutiveFailures += 1
+        logger.error("accept_failed", [JSONField("error", .string("\(error)"))])
+        if consecutiveFailures >= 100 { break }
+        PosixThread.sleep(seconds: 0.05)
+        continue
+      }
+      consecutiveFailures = 0
+      // A failed write means nginx dropped the connection; libfcgi closes it on finish.
+      try? handler.handle(connection)
+      connection.finish()
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/// Maps a request path to a `Route`, or to the 404/400 error that explains why it does not match.
+///
+/// nginx passes the base path in `SCRIPT_NAME` and the rest in `PATH_INFO`; the router matches their
+/// concatenation, so it gives the same answer however nginx splits the path. Matching is exact and
+/// case-sensitive: `/DEV/host` and `/dev/host/` are not `/dev/host`.
+///
+/// ```swift
+/// let router = Router(basePath: "dev", maxStressSeconds: 900)
+/// router.route(scriptName: "/dev", pathInfo: "/stress-cpu/75/120")  // .success(.stressCPU(75, 120))
+/// ```
+public struct Router: Sendable {
+  /// The first path segment of the public API, e.g. `dev`.
+  public let basePath: String
+  /// The largest accepted `{seconds}`.
+  public let maxStressSeconds: Int
+
+  /// Creates a router.
+  /// - Parameters:
+  ///   - basePath: the base path without slashes.
+  ///   - maxStressSeconds: the largest accepted stress duration.
+  public init(basePath: String, maxStressSeconds: Int) {
+    self.basePath = basePath
+    self.maxStressSeconds = maxStressSeconds
+  }
+
+  /// Matches a request path.
+  /// - Parameters:
+  ///   - scriptName: the FastCGI `SCRIPT_NAME` parameter.
+  ///   - pathInfo: the FastCGI `PATH_INFO` parameter.
+  /// - Returns: the route, or a 404 (no such resource) or 400 (bad stress parameters) error.
+  public func route(scriptName: String, pathInfo: String) -> Result<Route, HTTPError> {
+    route(path: scriptName + pathInfo)
+  }
+
+  /// Matches a full request path.
+  /// - Parameter path: the decoded path, starting with `/`.
+  /// - Returns: the route or the error.
+  public func route(path: String) -> Result<Route, HTTPError> {
+    let utf8 = path.utf8
+    guard utf8.first == UInt8(ascii: "/") else { return .failure(notFound(path)) }
+    let segments = utf8.dropFirst().split(
+      separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+    if segments.count == 1 {
+      if segments[0].elementsEqual("health".utf8) { return .success(.health) }
+      if segments[0].elementsEqual("status".utf8) { return .success(.status) }
+    }
+    guard segments.count >= 2, segments[0].elementsEqual(basePath.utf8) else {
+      return .failure(notFound(path))
+    }
+    if segments.count == 2, segments[1].elementsEqual("host".utf8) { return .success(.host) }
+    guard segments[1].elementsEqual("stress-cpu".utf8) else { return .failure(notFound(path)) }
+    return stressRoute(parameters: segments.dropFirst(2).map { Substring($0) })
+  }
+
+  /// Validates `{percent}/{seconds}` (the segments after `stress-cpu`).
+  private func stressRoute(parameters: [Substring]) -> Result<Route, HTTPError> {
+    let usage = "expected /\(basePath)/stress-cpu/{percent}/{seconds}"
+    guard let percentText = parameters.first else {
+      return .failure(HTTPError(.badRequest, message: "missing percent and seconds: \(usage)"))
+    }
+    let percent: Int
+    switch DecimalParameter.parse(percentText, name: "percent", range: 0...100) {
+    case .success(let value): percent = value
+    case .failure(let error): return .failure(error)
+    }
+    guard parameters.count >= 2 else {
+      return .failure(HTTPError(.badRequest, message: "missing seconds: \(usage)"))
+    }
+    let seconds: Int
+    switch DecimalParameter.parse(parameters[1], name: "seconds", range: 1...maxStressSeconds) {
+    case .success(let value): seconds = value
+    case .failure(let error): return .failure(error)
+    }
+    guard parameters.count == 2 else {
+      let extra = parameters.dropFirst(2).joined(separator: "/")
+      return .failure(
+        HTTPError(
+          .badRequest,
+          message: "unexpected path after seconds: \(DecimalParameter.quote(extra)); \(usage)"
+        )
+      )
+    }
+    return .success(.stressCPU(percent: percent, seconds: seconds))
+  }
+
+  /// The 404 for a path no route matches.
+  private func notFound(_ path: String) -> HTTPError {
+    HTTPError(.notFound, message: "no route for \(DecimalParameter.quote(path))")
+  }
+}

@@ -1,0 +1,61 @@
+import Glibc
+
+/// Checking wrappers for C calls: each runs the call, checks its return value and throws
+/// `SystemError` with the call name, the calling function and `errno`.
+///
+/// ```swift
+/// let fd = try SystemCall.check("open", open(path, O_RDONLY | O_CLOEXEC))
+/// ```
+public enum SystemCall {
+  /// Checks a call that returns -1 and sets `errno` on failure; retries on `EINTR`.
+  /// - Parameters:
+  ///   - call: the C function's name, for the error.
+  ///   - function: the calling Swift function (defaults to the call site).
+  ///   - body: performs the call.
+  /// - Returns: the call's non-negative result.
+  @discardableResult
+  public static func check<Result: BinaryInteger>(
+    _ call: String,
+    function: String = #function,
+    _ body: () -> Result
+  ) throws(SystemError) -> Result {
+    while true {
+      let result = body()
+      if result != -1 { return result }
+      let code = errno
+      if code == EINTR { continue }
+      throw SystemError(call: call, function: function, code: code)
+    }
+  }
+
+  /// Checks a call that returns 0 on success and an error number otherwise (the pthread style).
+  /// - Parameters:
+  ///   - call: the C function's name, for the error.
+  ///   - function: the calling Swift function (defaults to the call site).
+  ///   - body: performs the call.
+  public static func checkReturnCode(
+    _ call: String,
+    function: String = #function,
+    _ body: () -> Int32
+  ) throws(SystemError) {
+    let code = body()
+    if code != 0 { throw SystemError(call: call, function: function, code: code) }
+  }
+
+  /// Checks a call that returns a negative error number on failure (libfcgi's style).
+  /// - Parameters:
+  ///   - call: the C function's name, for the error.
+  ///   - function: the calling Swift function (defaults to the call site).
+  ///   - body: performs the call.
+  /// - Returns: the call's non-negative result.
+  @discardableResult
+  public static func checkNonNegative(
+    _ call: String,
+    function: String = #function,
+    _ body: () -> Int32
+  ) throws(SystemError) -> Int32 {
+    let result = body()
+    if result < 0 { throw SystemError(call: call, function: function, code: -result) }
+    return result
+  }
+}
