@@ -1,0 +1,414 @@
+"""Each pipeline script on its own, against the AWS emulator (no Terraform): the decisions the workflows rely on."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from support import ACCOUNT, REGION, REPO, aws_cli, docker_calls, run
+
+TASK_DEFINITION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/fargate-auto-scaled-backend:3"
+SCRIPTS = sorted(path.name for path in (REPO / "scripts" / "pipeline").glob("*.sh"))
+
+
+# MARK: - every script
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_help_explains_usage(script: str) -> None:
+    """Every script answers --help with its usage on stdout and exit 0."""
+    result = run(script, "--help", env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("Usage: scripts/pipeline/")
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_unknown_option_is_refused(script: str) -> None:
+    """A typo in a workflow's arguments stops the step instead of being ignored."""
+    result = run(script, "--no-such-option", env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 2, (result.stdout, result.stderr)
+
+
+# MARK: - image-tag.sh
+
+
+@pytest.fixture
+def source_tree(tmp_path: Path) -> Path:
+    """A small stand-in for the repository: the image inputs plus a file that is not one."""
+    root = tmp_path / "src"
+    for relative, content in {
+        "Dockerfile": "FROM scratch\n",
+        ".dockerignore": ".build\n",
+        "Package.swift": "// swift-tools-version:6.0\n",
+        "Sources/FCGIApp/main.swift": "print(1)\n",
+        "nginx/nginx.conf.template": "events {}\n",
+        "scripts/entrypoint.sh": "#!/bin/sh\n",
+        "scripts/entrypoint.d/10-validate.sh": "#!/bin/sh\n",
+        "README.md": "docs\n",
+        "terraform/task/main.tf": "# not an image input\n",
+    }.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    (root / "scripts/entrypoint.sh").chmod(0o755)
+    return root
+
+
+def image_tag(tree: Path) -> str:
+    result = run("image-tag.sh", "--source-dir", str(tree), env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 0, result.stderr
+    return result.outputs["image_tag"]
+
+
+def test_image_tag_is_a_stable_hash_of_the_image_inputs(source_tree: Path) -> None:
+    """Same inputs, same tag; the tag is a valid ECR tag."""
+    tag = image_tag(source_tree)
+    assert tag == image_tag(source_tree)
+    assert tag.startswith("src-") and len(tag) == 24
+
+
+def test_image_tag_ignores_files_the_image_does_not_use(source_tree: Path) -> None:
+    """Docs and Terraform changes do not produce a new image (and so no deployment)."""
+    before = image_tag(source_tree)
+    (source_tree / "README.md").write_text("changed\n")
+    (source_tree / "terraform/task/main.tf").write_text("# changed\n")
+    assert image_tag(source_tree) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["edit source", "add source", "edit nginx", "edit entrypoint drop-in", "edit Dockerfile", "chmod entrypoint"],
+)
+def test_image_tag_changes_with_any_image_input(source_tree: Path, change: str) -> None:
+    """Any change to what the image is built from gives a new tag."""
+    before = image_tag(source_tree)
+    match change:
+        case "edit source":
+            (source_tree / "Sources/FCGIApp/main.swift").write_text("print(2)\n")
+        case "add source":
+            (source_tree / "Sources/FCGIApp/Extra.swift").write_text("\n")
+        case "edit nginx":
+            (source_tree / "nginx/nginx.conf.template").write_text("events { }\n")
+        case "edit entrypoint drop-in":
+            (source_tree / "scripts/entrypoint.d/10-validate.sh").write_text("#!/bin/sh\nexit 0\n")
+        case "edit Dockerfile":
+            (source_tree / "Dockerfile").write_text("FROM scratch\nUSER 1\n")
+        case "chmod entrypoint":
+            (source_tree / "scripts/entrypoint.sh").chmod(0o644)
+    assert image_tag(source_tree) != before
+
+
+# MARK: - ensure-image.sh
+
+
+@pytest.fixture
+def repository(aws: dict[str, str]) -> str:
+    answer = aws_cli(aws, "ecr", "create-repository", "--repository-name", "fargate-auto-scaled-backend")
+    return answer["repository"]["repositoryUri"]
+
+
+def test_ensure_image_builds_and_pushes_a_missing_tag(aws: dict[str, str], repository: str, source_tree: Path) -> None:
+    """A tag ECR does not have is built, pushed, and reported by digest."""
+    result = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    assert result.code == 0, result.stderr
+    assert result.outputs["built"] == "true"
+    digest = aws_cli(aws, "ecr", "describe-images", "--repository-name", "fargate-auto-scaled-backend")["imageDetails"][0][
+        "imageDigest"
+    ]
+    assert result.outputs["image_uri"] == f"{repository}@{digest}"
+    calls = docker_calls(aws)
+    assert [call.split()[0] for call in calls] == ["build", "login", "push"]
+    assert f"--tag {repository}:src-1" in calls[0] and calls[0].endswith(str(source_tree))
+    assert calls[2] == f"push {repository}:src-1"
+
+
+def test_ensure_image_skips_the_build_when_ecr_has_the_tag(aws: dict[str, str], repository: str, source_tree: Path) -> None:
+    """The second run for the same tag builds nothing and reports the same image."""
+    first = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    calls = len(docker_calls(aws))
+    second = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    assert second.code == 0, second.stderr
+    assert second.outputs == {"image_uri": first.outputs["image_uri"], "built": "false"}
+    assert len(docker_calls(aws)) == calls
+    assert "no build" in second.stderr
+
+
+def test_ensure_image_gives_each_tag_its_own_digest(aws: dict[str, str], repository: str, source_tree: Path) -> None:
+    """A new tag means a new image reference, which is what changes the task definition."""
+    one = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    two = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-2", "--source-dir", str(source_tree), env=aws)
+    assert one.outputs["image_uri"] != two.outputs["image_uri"]
+
+
+def test_ensure_image_stops_on_a_missing_repository(aws: dict[str, str], source_tree: Path) -> None:
+    """An ECR error other than "no such tag" fails the step instead of triggering a build."""
+    url = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/missing"
+    result = run("ensure-image.sh", "--repository-url", url, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    assert result.code == 1
+    assert "RepositoryNotFoundException" in result.stderr
+    assert docker_calls(aws) == []
+
+
+@pytest.mark.parametrize("url", ["not-a-url", "registry/UPPER"])
+def test_ensure_image_rejects_a_malformed_repository_url(aws: dict[str, str], url: str) -> None:
+    result = run("ensure-image.sh", "--repository-url", url, "--tag", "src-1", env=aws)
+    assert result.code == 1 and "REGISTRY/NAME" in result.stderr
+
+
+# MARK: - task-definition-changed.sh
+
+
+def test_same_task_definition_means_no_deployment() -> None:
+    result = run("task-definition-changed.sh", "--current", TASK_DEFINITION, "--new", TASK_DEFINITION, env={"PATH": "/usr/bin:/bin"})
+    assert (result.code, result.outputs) == (0, {"deploy": "false"})
+
+
+def test_new_task_definition_revision_means_deployment() -> None:
+    new = TASK_DEFINITION.replace(":3", ":4")
+    result = run("task-definition-changed.sh", "--current", TASK_DEFINITION, "--new", new, env={"PATH": "/usr/bin:/bin"})
+    assert (result.code, result.outputs) == (0, {"deploy": "true"})
+
+
+def test_deploy_without_a_service_says_to_run_init() -> None:
+    result = run("task-definition-changed.sh", "--current", "", "--new", TASK_DEFINITION, env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 1 and "run the Init workflow first" in result.stderr
+
+
+def test_task_definition_comparison_rejects_non_arns() -> None:
+    result = run("task-definition-changed.sh", "--current", TASK_DEFINITION, "--new", "family:4", env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 1 and "not a task definition ARN" in result.stderr
+
+
+# MARK: - render-appspec.sh
+
+
+def test_appspec_names_task_definition_container_and_port() -> None:
+    """The AppSpec is CodeDeploy's documented ECS layout with our container and port."""
+    result = run("render-appspec.sh", "--task-definition-arn", TASK_DEFINITION, env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 0, result.stderr
+    appspec = yaml.safe_load(result.stdout)
+    assert appspec == {
+        "version": 0.0,
+        "Resources": [
+            {
+                "TargetService": {
+                    "Type": "AWS::ECS::Service",
+                    "Properties": {
+                        "TaskDefinition": TASK_DEFINITION,
+                        "LoadBalancerInfo": {"ContainerName": "app", "ContainerPort": 3000},
+                    },
+                }
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--task-definition-arn", "arn:aws:ecs:eu-west-2:1:task-definition/x"],
+        ["--task-definition-arn", TASK_DEFINITION, "--container-port", "70000"],
+        ["--task-definition-arn", TASK_DEFINITION, "--container-name", 'app"\nx: y'],
+    ],
+)
+def test_appspec_rejects_values_that_would_change_its_meaning(args: list[str]) -> None:
+    result = run("render-appspec.sh", *args, env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 1 and result.stdout == ""
+
+
+# MARK: - ecs-check.sh
+
+
+def test_ecs_check_reports_a_missing_cluster_as_no_service(aws: dict[str, str]) -> None:
+    result = run("ecs-check.sh", "--cluster", "nope", "--service", "nope", env=aws)
+    assert result.code == 0, result.stderr
+    assert result.outputs["service_exists"] == "false"
+    assert result.outputs["task_definition_arn"] == ""
+
+
+def test_ecs_check_reports_the_running_task_definition(aws: dict[str, str]) -> None:
+    """An existing service: exists, with the task definition it runs now."""
+    aws_cli(aws, "ecs", "create-cluster", "--cluster-name", "c")
+    arn = aws_cli(
+        aws, "ecs", "register-task-definition", "--family", "f",
+        "--container-definitions", json.dumps([{"name": "app", "image": "x", "memory": 128}]),
+    )["taskDefinition"]["taskDefinitionArn"]
+    aws_cli(aws, "ecs", "create-service", "--cluster", "c", "--service-name", "s", "--task-definition", arn, "--desired-count", "0")
+    result = run("ecs-check.sh", "--cluster", "c", "--service", "s", env=aws)
+    assert result.code == 0, result.stderr
+    assert result.outputs["service_exists"] == "true"
+    assert result.outputs["task_definition_arn"] == arn
+    missing = run("ecs-check.sh", "--cluster", "c", "--service", "other", env=aws)
+    assert missing.outputs["service_exists"] == "false"
+
+
+def test_ecs_check_writes_github_outputs(aws: dict[str, str], tmp_path: Path) -> None:
+    """Inside Actions the outputs go to $GITHUB_OUTPUT, not stdout."""
+    output = tmp_path / "github_output"
+    result = run("ecs-check.sh", "--cluster", "nope", "--service", "nope", env=dict(aws, GITHUB_OUTPUT=str(output)))
+    assert result.code == 0 and result.stdout == ""
+    assert "service_exists=false" in output.read_text().splitlines()
+
+
+def test_ecs_check_stops_when_aws_cannot_be_asked(aws: dict[str, str]) -> None:
+    """No answer from AWS is an error, never "the service is missing" (which would make Init create a stack)."""
+    result = run("ecs-check.sh", "--cluster", "c", "--service", "s", env=dict(aws, AWS_ENDPOINT_URL="http://127.0.0.1:1", AWS_MAX_ATTEMPTS="1"))
+    assert result.code == 1 and "describe-services failed" in result.stderr
+
+
+# MARK: - create-deployment.sh and watch-deployment.sh
+
+
+@pytest.fixture
+def deployment_group(aws: dict[str, str]) -> tuple[str, str]:
+    aws_cli(aws, "deploy", "create-application", "--application-name", "app", "--compute-platform", "ECS")
+    aws_cli(
+        aws, "deploy", "create-deployment-group", "--application-name", "app", "--deployment-group-name", "group",
+        "--service-role-arn", f"arn:aws:iam::{ACCOUNT}:role/codedeploy",
+        "--deployment-style", "deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL",
+    )
+    return "app", "group"
+
+
+def deploy(aws: dict[str, str], group: tuple[str, str], *extra: str):
+    return run(
+        "create-deployment.sh", "--application", group[0], "--deployment-group", group[1],
+        "--task-definition-arn", TASK_DEFINITION, "--interval", "1", *extra, env=aws,
+    )
+
+
+def test_deployment_is_created_with_the_appspec_and_watched_to_success(
+    aws: dict[str, str], deployment_group: tuple[str, str], emulator
+) -> None:
+    """Succeeded after a few polls: exit 0, the deployment id as output, the AppSpec as its revision."""
+    emulator.deployments_will("Succeeded", after_polls=3)
+    result = deploy(aws, deployment_group, "--timeout", "30")
+    assert result.code == 0, result.stderr
+    deployment_id = result.outputs["deployment_id"]
+    info = aws_cli(aws, "deploy", "get-deployment", "--deployment-id", deployment_id)["deploymentInfo"]
+    assert info["status"] == "Succeeded"
+    revision = info["revision"]
+    assert revision["revisionType"] == "AppSpecContent"
+    appspec = yaml.safe_load(revision["appSpecContent"]["content"])
+    assert appspec["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"] == TASK_DEFINITION
+    assert "InProgress" in result.stderr and "Succeeded" in result.stderr
+
+
+@pytest.mark.parametrize("status", ["Failed", "Stopped"])
+def test_a_failed_or_stopped_deployment_fails_with_codedeploys_error(
+    aws: dict[str, str], deployment_group: tuple[str, str], emulator, status: str
+) -> None:
+    emulator.deployments_will(status, after_polls=2, code="HEALTH_CONSTRAINTS", message="tasks failed the health check")
+    result = deploy(aws, deployment_group, "--timeout", "30")
+    assert result.code == 1
+    assert f"{status}: HEALTH_CONSTRAINTS: tasks failed the health check" in result.stderr
+
+
+def test_a_deployment_that_never_ends_fails_at_the_timeout(
+    aws: dict[str, str], deployment_group: tuple[str, str], emulator
+) -> None:
+    """moto's own behaviour (status Created forever) stands for a stuck deployment: bounded, then exit 1."""
+    emulator.deployments_never_progress()
+    started = time.monotonic()
+    result = deploy(aws, deployment_group, "--timeout", "3")
+    elapsed = time.monotonic() - started
+    assert result.code == 1
+    assert "still Created after 3s" in result.stderr
+    assert elapsed < 30, "the watcher must stop at its deadline"
+
+
+def test_watching_an_unknown_deployment_fails(aws: dict[str, str]) -> None:
+    result = run("watch-deployment.sh", "--deployment-id", "d-ABCDEF123", "--timeout", "5", "--interval", "1", env=aws)
+    assert result.code == 1 and "cannot read deployment d-ABCDEF123" in result.stderr
+
+
+# MARK: - smoke-test.sh
+
+
+class FlakyHost(http.server.BaseHTTPRequestHandler):
+    """Answers /dev/host with 503 for the first `failures` requests, then the app's /host body."""
+
+    failures = 0
+    body = {"message": "Request handled by backend at 2024-09-25T12:28:17.593Z", "imageUri": "i", "hostname": "h"}
+    seen: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        type(self).seen.append(self.path)
+        if self.path != "/dev/host":
+            status, payload = 404, {"error": "not found"}
+        elif len(self.seen) <= self.failures:
+            status, payload = 503, {"message": "Service Unavailable"}
+        else:
+            status, payload = 200, self.body
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def host_server() -> Iterator[tuple[str, type[FlakyHost]]]:
+    handler = type("Handler", (FlakyHost,), {"seen": [], "failures": 0})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/dev", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_smoke_test_retries_until_the_api_answers(host_server: tuple[str, type[FlakyHost]]) -> None:
+    """A stack that is still coming up (503s) passes once /host answers, without a fixed sleep."""
+    url, handler = host_server
+    handler.failures = 2
+    result = run("smoke-test.sh", "--url", url, "--deadline", "30", "--interval", "1", env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["message"].startswith("Request handled by backend")
+    assert handler.seen == ["/dev/host"] * 3
+
+
+def test_smoke_test_fails_at_its_deadline_with_the_last_answer(host_server: tuple[str, type[FlakyHost]]) -> None:
+    url, handler = host_server
+    handler.failures = 1000
+    started = time.monotonic()
+    result = run("smoke-test.sh", "--url", url, "--deadline", "2", "--interval", "1", env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 1
+    assert "within 2s" in result.stderr and "503" in result.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_smoke_test_wants_the_apps_answer_not_just_200(host_server: tuple[str, type[FlakyHost]]) -> None:
+    """A 200 from something else (e.g. a default page) is not a working API."""
+    url, handler = host_server
+    handler.body = {"status": "ok"}
+    result = run("smoke-test.sh", "--url", url, "--deadline", "1", "--interval", "1", env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 1
+
+
+# MARK: - destroy.sh
+
+
+def test_destroy_refuses_an_unknown_root_before_touching_anything() -> None:
+    result = run("destroy.sh", "service", "bootstrap", env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 1 and "unknown root 'bootstrap'" in result.stderr
+
+
+def test_terraform_root_refuses_a_path_as_root() -> None:
+    result = run("terraform-root.sh", "apply", "../bootstrap", env={"PATH": shutil.os.environ["PATH"]})
+    assert result.code == 1 and "plain directory name" in result.stderr
