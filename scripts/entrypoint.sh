@@ -17,6 +17,7 @@ another non-zero code when either process dies.
 
 Environment (default):
   PORT                      HTTP port nginx listens on (3000)
+  LISTEN_HOST               address nginx listens on (empty: all addresses)
   BASE_PATH                 API prefix, 1-64 of [A-Za-z0-9_-] (dev): /BASE_PATH/host, /BASE_PATH/stress-cpu/P/S
   IMAGE                     image reference the app reports as imageUri (app default: NOT_FOUND)
   STRESS_MAX_SECONDS        longest stress job the app accepts (app default: 900)
@@ -28,6 +29,7 @@ Environment (default):
   FCGI_BACKLOG              app listen backlog (app default: 1024)
   NGINX_STRESS_RATE         rate limit of /BASE_PATH/stress-cpu/ for the whole task, N r/s or N r/m (1r/s)
   NGINX_STRESS_BURST        requests above the rate accepted at once before 429 (5)
+  NGINX_ACCESS_LOG          where nginx writes its JSON access log, a path or off (/dev/stdout)
   RUNTIME_DIR               the only writable directory: config, pid, temp files, socket (/tmp/fcgiapp)
   APP_HOME                  install root with nginx/ and scripts/ (parent of this script's directory)
   FCGIAPP_BIN               the app binary (APP_HOME/bin/FCGIApp)

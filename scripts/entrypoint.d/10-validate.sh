@@ -19,7 +19,9 @@ require_count() {
 }
 
 : "${PORT:=3000}"
-: "${BASE_PATH:=dev}"
+# Set but empty is refused below rather than silently replaced: an empty prefix is a misconfiguration.
+: "${BASE_PATH=dev}"
+: "${LISTEN_HOST:=}"
 : "${RUNTIME_DIR:=/tmp/fcgiapp}"
 : "${FCGIAPP_BIN:=$APP_HOME/bin/FCGIApp}"
 : "${NGINX_WORKER_PROCESSES:=1}"
@@ -27,6 +29,7 @@ require_count() {
 : "${NGINX_UPSTREAM_KEEPALIVE:=16}"
 : "${NGINX_STRESS_RATE:=1r/s}"
 : "${NGINX_STRESS_BURST:=5}"
+: "${NGINX_ACCESS_LOG:=/dev/stdout}"
 if [ -z "${NGINX_BIN:-}" ]; then
   NGINX_BIN=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 fi
@@ -49,6 +52,13 @@ case $NGINX_STRESS_RATE in
     is_count "${NGINX_STRESS_RATE%r/?}" || invalid "NGINX_STRESS_RATE='$NGINX_STRESS_RATE' is invalid: use Nr/s or Nr/m, e.g. 1r/s"
     ;;
   *) invalid "NGINX_STRESS_RATE='$NGINX_STRESS_RATE' is invalid: use Nr/s or Nr/m, e.g. 1r/s" ;;
+esac
+
+# nginx listens on every address (the container) unless LISTEN_HOST names one, e.g. 127.0.0.1 in tests.
+case $LISTEN_HOST in
+  '') NGINX_LISTEN=$PORT ;;
+  *[!0-9A-Za-z.:_-]*) invalid "LISTEN_HOST='$LISTEN_HOST' is invalid: use an IPv4 address or a host name" ;;
+  *) NGINX_LISTEN=$LISTEN_HOST:$PORT ;;
 esac
 
 # `auto` is resolved here, not by nginx, so the sizing rule below uses the real number.
@@ -86,10 +96,26 @@ FCGI_LISTEN=$RUNTIME_DIR/fcgiapp.sock
 [ ${#FCGI_LISTEN} -le 107 ] ||
   invalid "RUNTIME_DIR='$RUNTIME_DIR' is too long for a unix socket path ($FCGI_LISTEN must be at most 107 bytes)"
 
+# nginx opens the access log by path, so /dev/stdout must be writable by this user: it is for a
+# terminal and in a container (runc hands the stdio pipes to the container's user), not for a file or
+# pipe another user created.
+case $NGINX_ACCESS_LOG in
+  off) NGINX_ACCESS_LOG_DIRECTIVE=off ;;
+  /*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-]*)
+    invalid "NGINX_ACCESS_LOG='$NGINX_ACCESS_LOG' is invalid: use off or a path of A-Z a-z 0-9 _ . - /"
+    ;;
+  /*)
+    [ -w "$NGINX_ACCESS_LOG" ] || [ ! -e "$NGINX_ACCESS_LOG" ] ||
+      invalid "NGINX_ACCESS_LOG=$NGINX_ACCESS_LOG is not writable by $(id -un) (for /dev/stdout: stdout belongs to another user), so nginx could not open it; redirect stdout to something this user can write, or set NGINX_ACCESS_LOG=off"
+    NGINX_ACCESS_LOG_DIRECTIVE="$NGINX_ACCESS_LOG json buffer=16k flush=1s"
+    ;;
+  *) invalid "NGINX_ACCESS_LOG='$NGINX_ACCESS_LOG' is invalid: use off or an absolute path" ;;
+esac
+
 [ -x "$FCGIAPP_BIN" ] || invalid "FCGIAPP_BIN='$FCGIAPP_BIN' is not an executable file (build it with: swift build -c release)"
 [ -x "$NGINX_BIN" ] || command -v "$NGINX_BIN" >/dev/null 2>&1 ||
   invalid "NGINX_BIN='$NGINX_BIN' is not an executable (install nginx-light, or set NGINX_BIN)"
 
-export PORT BASE_PATH RUNTIME_DIR FCGIAPP_BIN NGINX_BIN FCGI_WORKERS FCGI_LISTEN
-export NGINX_WORKER_PROCESSES NGINX_WORKER_CONNECTIONS NGINX_UPSTREAM_KEEPALIVE NGINX_STRESS_RATE NGINX_STRESS_BURST
+export PORT BASE_PATH LISTEN_HOST NGINX_LISTEN RUNTIME_DIR FCGIAPP_BIN NGINX_BIN FCGI_WORKERS FCGI_LISTEN
+export NGINX_ACCESS_LOG_DIRECTIVE NGINX_WORKER_PROCESSES NGINX_WORKER_CONNECTIONS NGINX_UPSTREAM_KEEPALIVE NGINX_STRESS_RATE NGINX_STRESS_BURST
 log "PORT=$PORT BASE_PATH=$BASE_PATH RUNTIME_DIR=$RUNTIME_DIR nginx workers=$NGINX_WORKER_PROCESSES keepalive=$NGINX_UPSTREAM_KEEPALIVE FCGI_WORKERS=$FCGI_WORKERS"

@@ -1,0 +1,250 @@
+"""The entrypoint as a supervisor: configuration refusal, either process dying, SIGTERM drain, users."""
+
+import json
+import os
+import signal
+import socket
+import stat
+import sys
+import threading
+import time
+
+import pytest
+
+from httpsupport import Server, get, port_closed
+
+
+def assert_stopped_cleanly(s: Server):
+    assert s.leftovers() == [], f"processes left running: {s.leftovers()}"
+    assert port_closed(s.port)
+
+
+# MARK: configuration
+
+
+@pytest.mark.parametrize("value", ["../x", "", "a/b", "a b", "x" * 65, "d\u00e9v", "a;b", "$x", "dev\n"])
+def test_invalid_base_path_is_refused_with_exit_2(make_server, value):
+    s = make_server(env={"BASE_PATH": value}).start(wait=False)
+    assert s.wait_exit(5) == 2
+    err = s.stderr_text()
+    assert "BASE_PATH" in err and "1-64 characters" in err, err
+    assert "starting" not in err
+
+
+@pytest.mark.parametrize("env,name", [
+    ({"PORT": "0"}, "PORT"),
+    ({"PORT": "65536"}, "PORT"),
+    ({"PORT": "80a"}, "PORT"),
+    ({"NGINX_WORKER_PROCESSES": "0"}, "NGINX_WORKER_PROCESSES"),
+    ({"NGINX_UPSTREAM_KEEPALIVE": "-1"}, "NGINX_UPSTREAM_KEEPALIVE"),
+    ({"NGINX_STRESS_RATE": "fast"}, "NGINX_STRESS_RATE"),
+    ({"NGINX_UPSTREAM_KEEPALIVE": "8", "NGINX_WORKER_PROCESSES": "2", "FCGI_WORKERS": "16"}, "FCGI_WORKERS"),
+    ({"RUNTIME_DIR": "relative/dir"}, "RUNTIME_DIR"),
+    ({"FCGIAPP_BIN": "/nonexistent/FCGIApp"}, "FCGIAPP_BIN"),
+])
+def test_invalid_settings_are_refused_with_exit_2(make_server, env, name):
+    s = make_server(env=env).start(wait=False)
+    assert s.wait_exit(5) == 2
+    assert name in s.stderr_text()
+
+
+def test_sizing_rule_accepts_one_more_worker_than_pinned(make_server):
+    s = make_server(env={"NGINX_UPSTREAM_KEEPALIVE": "2", "NGINX_WORKER_PROCESSES": "2",
+                         "FCGI_WORKERS": "5"}).start()
+    assert get(s.port, "/status").json()["workers"]["total"] == 5
+
+
+def test_fcgi_workers_default_is_derived(make_server):
+    s = make_server(env={"NGINX_UPSTREAM_KEEPALIVE": "3", "NGINX_WORKER_PROCESSES": "2"}).start()
+    assert get(s.port, "/status").json()["workers"]["total"] == 12
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root's nginx workers change user")
+def test_private_runtime_parent_is_refused_as_root(make_server, tmp_path):
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    s = make_server(env={"RUNTIME_DIR": str(private / "run")}).start(wait=False)
+    assert s.wait_exit(5) == 2
+    assert "not searchable" in s.stderr_text()
+
+
+# MARK: no app
+
+
+def test_health_is_503_json_when_the_app_is_unreachable(make_server, tmp_path):
+    # A stand-in app that leaves a socket nobody listens on, so nginx's connect() is refused.
+    fake = tmp_path / "unreachable-app"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import os, socket, time\n"
+        "s = socket.socket(socket.AF_UNIX)\n"
+        "s.bind(os.environ['FCGI_LISTEN'])\n"
+        "s.close()\n"
+        "time.sleep(600)\n"
+    )
+    fake.chmod(0o755)
+    s = make_server(app=fake).start(wait=False)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            r = get(s.port, "/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("nginx did not answer:\n" + s.stderr_text())
+    assert r.status == 503
+    assert r.header("Content-Type") == "application/json"
+    assert r.json()["status"] == "unavailable"
+    for path in ("/dev/host", "/status"):
+        r = get(s.port, path)
+        assert r.status == 502
+        assert r.header("Content-Type") == "application/json"
+        assert "error" in r.json()
+    assert get(s.port, "/nope").status == 404
+
+
+# MARK: a process dies
+
+
+@pytest.mark.parametrize("victim,sig", [
+    ("app", signal.SIGKILL), ("app", signal.SIGTERM), ("nginx", signal.SIGKILL), ("nginx", signal.SIGTERM),
+])
+def test_either_process_ending_stops_everything_within_2_s(make_server, victim, sig):
+    s = make_server().start()
+    pid = s.app_pid() if victim == "app" else s.nginx_master_pid()
+    started = time.monotonic()
+    os.kill(pid, sig)
+    code = s.wait_exit(5)
+    elapsed = time.monotonic() - started
+    assert code not in (None, 0), s.stderr_text()
+    assert elapsed <= 2.0, f"exit took {elapsed:.2f} s"
+    assert "exited unexpectedly" in s.stderr_text()
+    assert_stopped_cleanly(s)
+
+
+# MARK: SIGTERM
+
+
+def test_sigterm_finishes_requests_in_flight(make_server):
+    s = make_server().start()
+    # Requests whose headers are not finished yet are in flight for nginx: a graceful quit must wait
+    # for them, let them reach the app and answer them, while new connections are refused.
+    partial = []
+    for _ in range(20):
+        c = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        c.sendall(b"GET /dev/host HTTP/1.1\r\nHost: test\r\n")
+        partial.append(c)
+    time.sleep(0.3)
+    started = time.monotonic()
+    s.proc.send_signal(signal.SIGTERM)
+    time.sleep(1.0)
+    assert s.proc.poll() is None, "exited with requests in flight"
+    assert port_closed(s.port), "still accepting new connections while stopping"
+    for c in partial:
+        c.sendall(b"Connection: close\r\n\r\n")
+    for c in partial:
+        data = b""
+        while chunk := c.recv(65536):
+            data += chunk
+        c.close()
+        assert data.startswith(b"HTTP/1.1 200"), data[:200]
+        assert b"Request handled by backend" in data
+    code = s.wait_exit(10)
+    assert code == 0, s.stderr_text()
+    assert time.monotonic() - started <= 10
+    assert_stopped_cleanly(s)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stop_signal_under_load_loses_no_request(make_server, sig):
+    s = make_server().start()
+    stop = threading.Event()
+    results = {"ok": 0, "bad": [], "refused_before_stop": 0}
+
+    def hammer():
+        while not stop.is_set():
+            try:
+                r = get(s.port, "/dev/host", timeout=10)
+            except OSError:
+                # Once nginx closes its listening socket, new connections fail; that is expected.
+                if not signalled.is_set():
+                    results["refused_before_stop"] += 1
+                time.sleep(0.01)
+                continue
+            if r.status == 200:
+                results["ok"] += 1
+            else:
+                results["bad"].append(r.status)
+
+    signalled = threading.Event()
+    threads = [threading.Thread(target=hammer) for _ in range(32)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    started = time.monotonic()
+    signalled.set()
+    s.proc.send_signal(sig)
+    code = s.wait_exit(12)
+    elapsed = time.monotonic() - started
+    stop.set()
+    for t in threads:
+        t.join(15)
+    assert code == 0, s.stderr_text()
+    assert elapsed <= 10
+    assert results["bad"] == [], "non-200 answers while stopping"
+    assert results["refused_before_stop"] == 0
+    assert results["ok"] > 0
+    assert_stopped_cleanly(s)
+
+
+# MARK: users
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the suite already runs as a non-root user")
+def test_runs_as_a_non_root_user(make_server):
+    s = make_server(user="nobody").start()
+    assert get(s.port, "/dev/host").status == 200
+    for pid, (_, comm) in s.tracked.items():
+        if comm not in ("nginx", "FCGIApp"):
+            continue
+        with open(f"/proc/{pid}/status") as f:
+            uid = next(line.split()[1] for line in f if line.startswith("Uid:"))
+        assert uid == "65534", (pid, comm, uid)
+    s.proc.send_signal(signal.SIGTERM)
+    assert s.wait_exit(10) == 0, s.stderr_text()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to create a file another user cannot write")
+def test_unwritable_stdout_is_refused_before_starting(make_server):
+    s = make_server(user="nobody", user_owns_stdio=False).start(wait=False)
+    assert s.wait_exit(5) == 2
+    assert "NGINX_ACCESS_LOG" in s.stderr_text()
+
+
+def test_access_log_is_json_lines_on_stdout(server):
+    marker = f"trace{time.time_ns()}"
+    assert get(server.port, f"/dev/host?{marker}").status == 200
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = [line for line in server.stdout_text().splitlines() if marker in line]
+        if lines:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("no access log line within 5 s")
+    entry = json.loads(lines[0])
+    assert entry["method"] == "GET"
+    assert entry["uri"] == f"/dev/host?{marker}"
+    assert entry["status"] == 200
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root's nginx workers change user")
+def test_as_root_nginx_workers_run_as_nobody(server):
+    workers = [pid for pid, (_, comm) in server.tracked.items()
+               if comm == "nginx" and pid != server.nginx_master_pid()]
+    assert workers
+    for pid in workers:
+        assert os.stat(f"/proc/{pid}").st_uid == 65534
+    socket_mode = stat.S_IMODE(os.stat(server.runtime_dir / "fcgiapp.sock").st_mode)
+    assert socket_mode == 0o666
