@@ -6,26 +6,36 @@ import Glibc
 /// The app opens it itself rather than with `FCGX_OpenSocket`, which unlinks whatever file is at the
 /// path and calls `exit()` with a bare `perror` when bind fails; here a stale *socket* is removed,
 /// anything else at the path is an error, and every failure becomes a JSON log line.
-enum ListenSocket {
+struct ListenSocket {
+  /// The listening descriptor.
+  let fd: Int32
+  /// The address it listens on.
+  let address: ListenAddress
+  /// Device and inode of the socket file, so shutdown removes only the file this process created.
+  private let socketFile: FileIdentity?
+
   /// Opens, binds and listens.
   /// - Parameters:
   ///   - address: a unix socket path (created mode 0666, so nginx workers running as another user can
   ///     connect) or an IPv4 address.
   ///   - backlog: the listen backlog.
-  /// - Returns: the listening descriptor.
-  static func open(_ address: ListenAddress, backlog: Int) throws(SystemError) -> Int32 {
+  /// - Returns: the listening socket.
+  static func open(_ address: ListenAddress, backlog: Int) throws(SystemError) -> ListenSocket {
     switch address {
     case .unix(let path):
-      return try openUnix(path: path, backlog: backlog)
+      let fd = try openUnix(path: path, backlog: backlog)
+      return ListenSocket(fd: fd, address: address, socketFile: FileIdentity(path: path))
     case .tcp(let host, let port):
-      return try openTCP(host: host, port: port, backlog: backlog)
+      let fd = try openTCP(host: host, port: port, backlog: backlog)
+      return ListenSocket(fd: fd, address: address, socketFile: nil)
     }
   }
 
-  /// Removes the socket file at shutdown (best effort).
-  /// - Parameter address: the address that was opened.
-  static func cleanUp(_ address: ListenAddress) {
-    if case .unix(let path) = address { _ = try? SystemCall.check("unlink") { unlink(path) } }
+  /// Removes the socket file at shutdown, unless another instance has replaced it meanwhile.
+  func removeSocketFile() {
+    guard case .unix(let path) = address, let socketFile, FileIdentity(path: path) == socketFile
+    else { return }
+    _ = try? SystemCall.check("unlink") { unlink(path) }
   }
 
   private static func openUnix(path: String, backlog: Int) throws(SystemError) -> Int32 {
@@ -105,5 +115,19 @@ enum ListenSocket {
         call: "lstat", function: "existing file is not a socket: \(path)", code: EEXIST)
     }
     try SystemCall.check("unlink") { unlink(path) }
+  }
+}
+
+/// A file's device and inode numbers.
+private struct FileIdentity: Equatable {
+  let device: UInt
+  let inode: UInt
+
+  /// The identity of the file at `path` (not following a symlink), or nil if there is none.
+  init?(path: String) {
+    var info = stat()
+    guard (try? SystemCall.check("lstat", { lstat(path, &info) })) != nil else { return nil }
+    device = UInt(info.st_dev)
+    inode = UInt(info.st_ino)
   }
 }

@@ -48,7 +48,7 @@ enum Server {
       ]
     )
     let listenSocket = try ListenSocket.open(config.listen, backlog: config.backlog)
-    defer { ListenSocket.cleanUp(config.listen) }
+    defer { listenSocket.removeSocketFile() }
     try LibFCGI.initialize()
     let counters = ServerCounters(workersTotal: config.workers)
     let handler = RequestHandler(
@@ -58,7 +58,7 @@ enum Server {
       stress: StressEngine(cpusAllowed: cpus.cpus, clock: clock, logger: logger),
       counters: counters
     )
-    let pool = WorkerPool(listenSocket: listenSocket, handler: handler, logger: logger)
+    let pool = WorkerPool(listenSocket: listenSocket.fd, handler: handler, logger: logger)
     try pool.start(count: config.workers)
     try PosixThread.spawn(name: "signals") {
       do {
