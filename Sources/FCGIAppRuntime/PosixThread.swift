@@ -1,26 +1,28 @@
 import FCGIAppCore
 import Glibc
 
-/// Starts POSIX threads running Swift closures (the app uses plain threads, not Swift concurrency:
+/// Starts detached POSIX threads running Swift closures (the app uses plain threads, not Swift concurrency:
 /// libfcgi's accept loop blocks, and stress threads need their own scheduling policy).
 public enum PosixThread {
-  /// Starts a joinable thread.
+  /// Starts a detached thread (nothing joins it; its resources are freed when it ends). The app
+  /// tracks its threads with counters instead of joins, so shutdown can use a deadline.
   /// - Parameters:
   ///   - name: the thread name shown by `top -H` (at most 15 bytes are kept).
   ///   - stackSize: the stack size in bytes.
   ///   - body: the code to run.
-  /// - Returns: the thread handle, for `join`.
-  @discardableResult
   public static func spawn(
     name: String,
     stackSize: Int = 256 * 1024,
     _ body: @escaping @Sendable () -> Void
-  ) throws(SystemError) -> pthread_t {
+  ) throws(SystemError) {
     var attributes = pthread_attr_t()
     try SystemCall.checkReturnCode("pthread_attr_init") { pthread_attr_init(&attributes) }
     defer { pthread_attr_destroy(&attributes) }
     try SystemCall.checkReturnCode("pthread_attr_setstacksize") {
       pthread_attr_setstacksize(&attributes, stackSize)
+    }
+    try SystemCall.checkReturnCode("pthread_attr_setdetachstate") {
+      pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
     }
     let box = Unmanaged.passRetained(ThreadBody(name: name, body: body))
     var thread = pthread_t()
@@ -32,13 +34,6 @@ public enum PosixThread {
       box.release()
       throw error
     }
-    return thread
-  }
-
-  /// Waits for a thread to end.
-  /// - Parameter thread: the handle from `spawn`.
-  public static func join(_ thread: pthread_t) throws(SystemError) {
-    try SystemCall.checkReturnCode("pthread_join") { pthread_join(thread, nil) }
   }
 }
 
