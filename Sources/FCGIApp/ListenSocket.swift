@@ -111,8 +111,8 @@ struct ListenSocket {
     var info = stat()
     guard lstat(path, &info) == 0 else { return }
     guard (info.st_mode & S_IFMT) == S_IFSOCK else {
-      throw SystemError(
-        call: "lstat", function: "existing file is not a socket: \(path)", code: EEXIST)
+      // Reported as bind's EADDRINUSE: the path is taken by a file this process must not delete.
+      throw SystemError(call: "bind", function: #function, code: EADDRINUSE)
     }
     try SystemCall.check("unlink") { unlink(path) }
   }
