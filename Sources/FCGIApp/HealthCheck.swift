@@ -39,7 +39,7 @@ enum HealthCheck {
         Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
         0)
     }
-    defer { close(fd) }
+    defer { SystemCall.closeIgnoringErrors(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -62,7 +62,7 @@ struct ListenSocket {
       try SystemCall.check("listen") { listen(fd, Int32(backlog)) }
       return fd
     } catch {
-      close(fd)
+      SystemCall.closeIgnoringErrors(fd)
       throw error
     }
   }
@@ -93,7 +93,7 @@ struct ListenSocket {
       try SystemCall.check("listen") { listen(fd, Int32(backlog)) }
       return fd
     } catch {
-      close(fd)
+      SystemCall.closeIgnoringErrors(fd)
       throw error
     }
   }
@@ -109,7 +109,8 @@ struct ListenSocket {
   /// Unlinks a socket left by a previous run; refuses to remove anything that is not a socket.
   private static func removeStaleSocket(at path: String) throws(SystemError) {
     var info = stat()
-    guard lstat(path, &info) == 0 else { return }
+    // A missing path (or any lstat failure) means there is nothing to remove; bind reports the rest.
+    guard (try? SystemCall.check("lstat", { lstat(path, &info) })) != nil else { return }
     guard (info.st_mode & S_IFMT) == S_IFSOCK else {
       // Reported as bind's EADDRINUSE: the path is taken by a file this process must not delete.
       throw SystemError(call: "bind", function: #function, code: EADDRINUSE)

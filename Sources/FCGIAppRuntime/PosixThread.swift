@@ -62,7 +62,7 @@ private func setCurrentThreadName(_ name: String) {
   guard
     let fd = try? SystemCall.check("open", { open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC) })
   else { return }
-  defer { close(fd) }
+  defer { SystemCall.closeIgnoringErrors(fd) }
   _ = try? SystemCall.check("write") {
     bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
   }

@@ -9,7 +9,7 @@ public enum FileReader {
   /// - Returns: the file's text (invalid UTF-8 repaired).
   public static func read(_ path: String, limit: Int = 64 * 1024) throws(SystemError) -> String {
     let fd = try SystemCall.check("open") { open(path, O_RDONLY | O_CLOEXEC) }
-    defer { close(fd) }
+    defer { SystemCall.closeIgnoringErrors(fd) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
     while bytes.count < limit {
@@ -34,7 +34,7 @@ public enum FileReader {
   /// - Returns: true for an existing directory.
   public static func isDirectory(_ path: String) -> Bool {
     var info = stat()
-    guard stat(path, &info) == 0 else { return false }
+    guard (try? SystemCall.check("stat", { stat(path, &info) })) != nil else { return false }
     return (info.st_mode & S_IFMT) == S_IFDIR
   }
 }

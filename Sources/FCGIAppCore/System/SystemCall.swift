@@ -59,3 +59,14 @@ public enum SystemCall {
     return result
   }
 }
+
+// MARK: - Closing descriptors
+
+extension SystemCall {
+  /// Closes a descriptor. Errors are ignored on purpose: on Linux the descriptor is released even
+  /// when close() fails, so retrying (even on EINTR) could close a descriptor another thread reused.
+  /// - Parameter fd: the descriptor.
+  public static func closeIgnoringErrors(_ fd: Int32) {
+    _ = try? check("close") { close(fd) }
+  }
+}
