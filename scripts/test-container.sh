@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Builds the real image on a real Docker engine and tests it: the HTTP contract, non-root + read-only,
+# drain on docker stop, exit when the app dies, refusal of a bad BASE_PATH, CPU quota accuracy of the
+# stress endpoint, both docker-compose profiles, hadolint. Without a registry the base images are built
+# locally first (scripts/build-base-images.sh) and passed as build arguments.
+# Prints, without asserting: image size, start-to-healthy time, and whether a one-line change in Sources
+# rebuilds without redoing the dependency layers.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/test-container.sh [--help] [PYTEST_ARGS...]
+Starts a Docker engine if none answers, builds base images offline (unless SWIFT_IMAGE and RUNTIME_IMAGE
+are set), runs hadolint, builds the image and runs Tests/container against it. PYTEST_ARGS go to pytest
+(e.g. -k compose).
+Environment:
+  SWIFT_IMAGE, RUNTIME_IMAGE  base images to build with (default: local ones from build-base-images.sh)
+  CONTAINER_TEST_TAG          tag of the image under test (default: fargate-auto-scaled-backend:container-test)
+  CONTAINER_TEST_REBUILD_PROBE  0 skips the rebuild-reuse measurement (one extra Swift compile) (default: 1)
+  TOOLS_VENV                  virtualenv with hadolint (default: ~/.cache/fargate-auto-scaled-backend/tools)
+USAGE
+}
+
+log() { printf 'test-container: %s\n' "$*" >&2; }
+fatal() { log "error: $*"; exit 1; }
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+esac
+
+cd "$(dirname "$0")/.."
+venv=${TOOLS_VENV:-$HOME/.cache/fargate-auto-scaled-backend/tools}
+export PATH="$PATH:$venv/bin"
+tag=${CONTAINER_TEST_TAG:-fargate-auto-scaled-backend:container-test}
+probe_tag=$tag-rebuild-probe
+work=$(mktemp -d /tmp/test-container.XXXXXX)
+report=$work/measurements.jsonl
+began=$SECONDS
+
+# Whatever a test leaves behind (it should not): containers of ours are named fcgiapp-test-* and compose
+# projects fcgiapptest*.
+cleanup() {
+  local leftovers
+  leftovers=$(docker ps -aq --filter name=fcgiapp-test- --filter name=fcgiapptest 2>/dev/null || true)
+  if [ -n "$leftovers" ]; then
+    log "removing leftover test containers"
+    # shellcheck disable=SC2086  # one id per word
+    docker rm -f -v $leftovers >/dev/null 2>&1 || true
+  fi
+  docker image rm "$probe_tag" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+for tool in docker docker-compose python3 hadolint; do
+  command -v "$tool" >/dev/null 2>&1 || fatal "$tool not found (scripts/install-deps.sh test installs it)"
+done
+
+scripts/start-docker-engine.sh
+if [ -z "${SWIFT_IMAGE:-}" ] || [ -z "${RUNTIME_IMAGE:-}" ]; then
+  eval "$(scripts/build-base-images.sh)"
+fi
+log "base images: SWIFT_IMAGE=$SWIFT_IMAGE RUNTIME_IMAGE=$RUNTIME_IMAGE"
+
+failed=()
+
+log "hadolint Dockerfile"
+hadolint Dockerfile || failed+=(hadolint)
+
+build_args=(
+  --build-arg "SWIFT_IMAGE=$SWIFT_IMAGE"
+  --build-arg "RUNTIME_IMAGE=$RUNTIME_IMAGE"
+  --build-arg VERSION=container-test
+  --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)"
+  --build-arg SOURCE_URL=https://example.invalid/fargate-auto-scaled-backend
+)
+
+log "docker build -t $tag"
+build_started=$SECONDS
+if ! docker build "${build_args[@]}" -t "$tag" . >"$work/build.log" 2>&1; then
+  tail -n 40 "$work/build.log" >&2
+  fatal "docker build failed"
+fi
+build_seconds=$((SECONDS - build_started))
+
+log "pytest Tests/container"
+pytest_rc=0
+CONTAINER_TEST_IMAGE=$tag CONTAINER_TEST_REPORT=$report \
+  python3 -m pytest -p no:cacheprovider -v Tests/container "$@" || pytest_rc=$?
+[ "$pytest_rc" -eq 0 ] || failed+=(pytest)
+
+# One-line change in Sources, rebuilt from a copy of the context (the working tree stays untouched):
+# the dependency layers (apt, swift package resolve) must come from the cache.
+rebuild_result="not measured (CONTAINER_TEST_REBUILD_PROBE=0)"
+if [ "${CONTAINER_TEST_REBUILD_PROBE:-1}" != 0 ]; then
+  log "rebuild probe: one-line change in Sources"
+  context=$work/context
+  mkdir -p "$context/scripts" "$context/Tests"
+  cp -a Dockerfile .dockerignore Package.swift Sources nginx "$context/"
+  [ ! -f Package.resolved ] || cp -a Package.resolved "$context/"
+  cp -a scripts/entrypoint.sh scripts/entrypoint.d "$context/scripts/"
+  # .dockerignore keeps only the Tests/<Target>/ directories.
+  find Tests -mindepth 1 -maxdepth 1 -type d -exec mkdir -p "$context/{}" \;
+  changed=$(find "$context/Sources" -name '*.swift' | sort | head -n 1)
+  printf '// rebuild probe %s\n' "$(date +%s)" >>"$changed"
+  rebuild_started=$SECONDS
+  if docker build "${build_args[@]}" -t "$probe_tag" "$context" >"$work/rebuild.log" 2>&1; then
+    rebuild_seconds=$((SECONDS - rebuild_started))
+    # Legacy builder output: "Step N/M : RUN swift package resolve" then " ---> Using cache".
+    resolve_cached=$(awk '/^Step .*swift package resolve/ { getline; print ($0 ~ /Using cache/) ? "yes" : "no" }' \
+      "$work/rebuild.log")
+    build_cached=$(awk '/^Step .*RUN swift build/ { getline; print ($0 ~ /Using cache/) ? "yes" : "no" }' \
+      "$work/rebuild.log")
+    if [ -z "$resolve_cached" ]; then
+      rebuild_result="unknown (no legacy-builder step lines; ${rebuild_seconds}s)"
+    else
+      rebuild_result="dependency layers reused: $resolve_cached; swift build re-ran: $([ "$build_cached" = no ] && echo yes || echo no); ${rebuild_seconds}s"
+    fi
+  else
+    tail -n 20 "$work/rebuild.log" >&2
+    rebuild_result="rebuild failed"
+  fi
+fi
+
+measurement() {
+  python3 - "$report" "$1" <<'PY' 2>/dev/null || echo "n/a"
+import json, sys
+values = [json.loads(line) for line in open(sys.argv[1])]
+print(next((str(v["value"]) for v in values if v["name"] == sys.argv[2]), "n/a"))
+PY
+}
+
+size_bytes=$(docker image inspect --format '{{.Size}}' "$tag")
+{
+  echo "---- container measurements (printed, not asserted) ----"
+  printf 'image size:                  %s MB (%s)\n' "$(awk -v b="$size_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')" "$tag"
+  printf 'start to healthy:            %s s\n' "$(measurement start_to_healthy_seconds)"
+  printf 'docker stop with requests:   %s s\n' "$(measurement stop_seconds)"
+  printf 'exit after app death:        %s s\n' "$(measurement exit_after_app_death_seconds)"
+  printf 'stress 50%% of 0.5 CPU quota: %s %% of quota\n' "$(measurement stress_50_percent_of_quota)"
+  printf 'image build:                 %s s\n' "$build_seconds"
+  printf 'rebuild after Sources edit:  %s\n' "$rebuild_result"
+  printf 'total:                       %s s\n' "$((SECONDS - began))"
+} >&2
+
+if [ ${#failed[@]} -gt 0 ]; then
+  fatal "failed: ${failed[*]}"
+fi
+log "all container tests passed"
