@@ -1,5 +1,6 @@
 import FCGIAppCore
 import FCGIAppRuntime
+import Foundation
 import Glibc
 import Synchronization
 import XCTest
@@ -63,18 +64,40 @@ final class StressEngineTests: XCTestCase {
   }
 
   /// 50% of one CPU for 2 s burns 50% +-5 points of a CPU, measured as process CPU time over the run.
-  /// Normal priority here, so other load on a shared test machine does not starve the thread.
+  /// Normal priority here, so ordinary load does not starve the thread. Up to three attempts; if all
+  /// miss while the machine is overloaded (1-minute load above CPUs - 0.5) the test is skipped, since
+  /// then the scheduler, not the engine, decides (`make bench` measures accuracy on a quiet machine).
   func testHalfOfOneCPUIsAchieved() async throws {
+    var results: [Double] = []
+    for _ in 0..<3 {
+      let achieved = measureRun(percent: 50, seconds: 2)
+      if abs(achieved - 50) <= 5 { return }
+      results.append(achieved)
+    }
+    let load = Self.loadAverage()
+    let cpus = Double(SystemInfo.onlineCPUs())
+    if load > cpus - 0.5 {
+      throw XCTSkip("machine overloaded (load \(load) on \(cpus) CPUs); achieved \(results)")
+    }
+    XCTFail("achieved \(results)% of one CPU, asked 50% (load \(load) on \(cpus) CPUs)")
+  }
+
+  /// Runs one job on an engine that may use one CPU and returns the process CPU percentage over it.
+  private func measureRun(percent: Int, seconds: Int) -> Double {
     let log = LogCollector()
     let engine = StressEngine(cpusAllowed: 1, lowPriority: false, logger: log.logger)
     let clock = SystemClock()
     let cpuBefore = processCPUSeconds()
     let wallBefore = clock.monotonicSeconds()
-    engine.start(percent: 50, seconds: 2)
-    waitUntil(timeout: 5) { !log.events("stress_stop").isEmpty }
+    engine.start(percent: percent, seconds: seconds)
+    waitUntil(timeout: Double(seconds) + 3) { !log.events("stress_stop").isEmpty }
     let wall = clock.monotonicSeconds() - wallBefore
-    let achieved = (processCPUSeconds() - cpuBefore) / wall * 100
-    XCTAssertEqual(achieved, 50, accuracy: 5, "achieved \(achieved)% over \(wall) s")
     XCTAssertTrue(log.events("stress_stop").first?.contains(#""priority":"normal""#) ?? false)
+    return (processCPUSeconds() - cpuBefore) / wall * 100
+  }
+
+  private static func loadAverage() -> Double {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return Double(text.split(separator: " ").first ?? "") ?? 0
   }
 }
