@@ -131,9 +131,13 @@ PY
 }
 
 size_bytes=$(docker image inspect --format '{{.Size}}' "$tag")
+# What a registry stores and ECS pulls is the gzipped layers; `docker save | gzip` approximates it.
+compressed_bytes=$(docker save "$tag" | gzip -1 | wc -c)
 {
   echo "---- container measurements (printed, not asserted) ----"
-  printf 'image size:                  %s MB (%s)\n' "$(awk -v b="$size_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')" "$tag"
+  printf 'image size:                  %s MB, about %s MB compressed (%s)\n' \
+    "$(awk -v b="$size_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')" \
+    "$(awk -v b="$compressed_bytes" 'BEGIN { printf "%.0f", b / 1e6 }')" "$tag"
   printf 'start to healthy:            %s s\n' "$(measurement start_to_healthy_seconds)"
   printf 'docker stop with requests:   %s s\n' "$(measurement stop_seconds)"
   printf 'exit after app death:        %s s\n' "$(measurement exit_after_app_death_seconds)"

@@ -11,6 +11,7 @@ import subprocess
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 NAME_PREFIX = "fcgiapp-test"
@@ -116,8 +117,6 @@ class Container:
 
 def parse_docker_time(value: str) -> float:
     """Docker's RFC 3339 timestamps carry nanoseconds, which datetime cannot parse: cut to microseconds."""
-    from datetime import datetime
-
     head, _, frac = value.rstrip("Z").partition(".")
     frac = (frac.split("+")[0].split("-")[0] + "000000")[:6]
     return datetime.fromisoformat(f"{head}.{frac}+00:00").timestamp()
