@@ -82,7 +82,7 @@ enum HealthCheck {
       received += chunk[0..<count]
     }
     let line = received.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first ?? []
-    return String(decoding: line, as: UTF8.self).trimmingSuffix("\r")
+    return String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
   }
 
   /// Polls one descriptor until it is ready or the deadline passes (reported as ETIMEDOUT).
@@ -102,12 +102,5 @@ enum HealthCheck {
 
   private static func report(_ message: String) {
     Logger.writeAll(STDERR_FILENO, Array((message + "\n").utf8))
-  }
-}
-
-extension String {
-  /// The string without one trailing `suffix`, if present.
-  fileprivate func trimmingSuffix(_ suffix: String) -> String {
-    hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
   }
 }

@@ -118,17 +118,3 @@ struct ListenSocket {
     try SystemCall.check("unlink") { unlink(path) }
   }
 }
-
-/// A file's device and inode numbers.
-private struct FileIdentity: Equatable {
-  let device: UInt
-  let inode: UInt
-
-  /// The identity of the file at `path` (not following a symlink), or nil if there is none.
-  init?(path: String) {
-    var info = stat()
-    guard (try? SystemCall.check("lstat", { lstat(path, &info) })) != nil else { return nil }
-    device = UInt(info.st_dev)
-    inode = UInt(info.st_ino)
-  }
-}

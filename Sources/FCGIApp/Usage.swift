@@ -16,17 +16,10 @@ enum Usage {
       "Environment (read once at start; an invalid value logs an error and exits 2):",
     ]
     for variable in AppConfig.variables {
-      let name = variable.name.padding(19)
+      let name = variable.name + String(repeating: " ", count: max(0, 19 - variable.name.count))
       lines.append("  \(name) \(variable.meaning) (default: \(variable.defaultValue))")
     }
     lines.append("The host name comes from gethostname(); HOSTNAME is not read.")
     return lines.joined(separator: "\n") + "\n"
-  }
-}
-
-extension String {
-  /// The string padded with spaces to at least `width` characters.
-  fileprivate func padding(_ width: Int) -> String {
-    count >= width ? self : self + String(repeating: " ", count: width - count)
   }
 }
