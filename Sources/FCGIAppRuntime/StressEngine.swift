@@ -8,7 +8,7 @@ import Synchronization
 /// Each of the plan's threads runs a feedback loop in slices of at most 10 ms: it compares the CPU time it
 /// has consumed (`CLOCK_THREAD_CPUTIME_ID`) with its share of the wall time elapsed since the job started,
 /// spins while behind and sleeps while ahead. The average is therefore what was asked even when the
-/// cgroup throttles the task or other threads briefly compete (up to `maxDebt` of CPU is made up), and
+/// cgroup throttles the task or other threads briefly compete (up to `DutyCycle.maxDebt` of CPU is made up), and
 /// the load stays smooth within any one-minute window. Stress threads run under `SCHED_IDLE` (or nice 19
 /// if that is refused) so request threads always win the CPU.
 ///
@@ -110,35 +110,24 @@ public final class StressEngine: StressControlling {
   /// One stress thread's feedback loop.
   private func burn(_ run: RunningStressJob, share: Double) {
     if lowPriority { run.priority.store(Self.lowerPriority().rawValue, ordering: .relaxed) }
-    let slice = 0.010
-    let shortest = 0.001
+    var cycle = DutyCycle(share: share)
     let cpuStart = SystemClock.seconds(CLOCK_THREAD_CPUTIME_ID)
-    var wallStart = clock.monotonicSeconds()
+    let wallStart = clock.monotonicSeconds()
     while generation.load(ordering: .relaxed) == run.job.generation {
       let now = clock.monotonicSeconds()
       let remaining = run.deadline - now
       if remaining <= 0 { break }
       let used = SystemClock.seconds(CLOCK_THREAD_CPUTIME_ID) - cpuStart
-      var behind = share * (now - wallStart) - used
-      if behind > Self.maxDebt {
-        // Starved for long (busier threads had the CPU, as intended): forgive the excess rather than
-        // burning at 100% afterwards to make it up. Throttling-sized gaps are still made up exactly.
-        wallStart += (behind - Self.maxDebt) / share
-        behind = Self.maxDebt
-      }
-      if behind > 0 {
-        let until = now + min(max(behind, shortest), slice, remaining)
+      switch cycle.next(elapsed: now - wallStart, used: used, remaining: remaining) {
+      case .spin(let seconds):
+        let until = now + seconds
         while clock.monotonicSeconds() < until {}
-      } else {
-        // Sleep until the share of elapsed time catches up with the CPU already used.
-        PosixThread.sleep(seconds: min(max(-behind / share, shortest), slice, remaining))
+      case .sleep(let seconds):
+        PosixThread.sleep(seconds: seconds)
       }
     }
     threadFinished(run, cpuSeconds: SystemClock.seconds(CLOCK_THREAD_CPUTIME_ID) - cpuStart)
   }
-
-  /// The most CPU time (seconds) a thread will catch up on after being starved.
-  static let maxDebt = 1.0
 
   /// Adds a thread's CPU time to its job; the last thread out logs `stress_stop` with the achieved load.
   private func threadFinished(_ run: RunningStressJob, cpuSeconds: Double) {
