@@ -28,7 +28,8 @@ case ["healthcheck"]:
     writeOut(
       "unhealthy: \(failure.problems.map(\.description).joined(separator: "; "))\n",
       to: STDERR_FILENO)
-    exit(2)
+    // Not 2: Docker reserves health check exit code 2; any failure here is just "unhealthy".
+    exit(1)
   }
 case ["--help"], ["-h"], ["help"]:
   writeOut(Usage.text, to: STDOUT_FILENO)
