@@ -23,7 +23,7 @@ Environment (default):
   STRESS_MAX_SECONDS        longest stress job the app accepts (app default: 900)
   NGINX_WORKER_PROCESSES    nginx worker processes, a number or auto = CPUs available (1)
   NGINX_WORKER_CONNECTIONS  connections per nginx worker, clients plus app (1024)
-  NGINX_UPSTREAM_KEEPALIVE  idle app connections each nginx worker keeps open (16)
+  NGINX_UPSTREAM_KEEPALIVE  idle app connections each nginx worker keeps open (64)
   FCGI_WORKERS              app worker threads; must exceed NGINX_UPSTREAM_KEEPALIVE x worker processes
                             (default: twice that product)
   FCGI_BACKLOG              app listen backlog (app default: 1024)

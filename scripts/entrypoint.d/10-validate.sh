@@ -26,7 +26,7 @@ require_count() {
 : "${FCGIAPP_BIN:=$APP_HOME/bin/FCGIApp}"
 : "${NGINX_WORKER_PROCESSES:=1}"
 : "${NGINX_WORKER_CONNECTIONS:=1024}"
-: "${NGINX_UPSTREAM_KEEPALIVE:=16}"
+: "${NGINX_UPSTREAM_KEEPALIVE:=64}"
 : "${NGINX_STRESS_RATE:=1r/s}"
 : "${NGINX_STRESS_BURST:=5}"
 : "${NGINX_ACCESS_LOG:=/dev/stdout}"
@@ -71,14 +71,15 @@ require_count NGINX_WORKER_PROCESSES 1 256
 # NGINX_UPSTREAM_KEEPALIVE idle connections to the app, and each of those pins one app worker thread.
 # With no more threads than that, idle kept connections could hold every thread and new requests would
 # wait forever in the backlog; with more, a new connection always finds a thread. Twice the product
-# leaves as many threads again for bursts beyond the kept connections.
+# leaves as many threads again for bursts beyond the kept connections (capped at the app's 1000).
 pinned=$((NGINX_UPSTREAM_KEEPALIVE * NGINX_WORKER_PROCESSES))
 if [ -z "${FCGI_WORKERS:-}" ]; then
   FCGI_WORKERS=$((2 * pinned))
+  [ "$FCGI_WORKERS" -le 1000 ] || FCGI_WORKERS=1000
 fi
-require_count FCGI_WORKERS 1 4096
+require_count FCGI_WORKERS 1 1000
 if [ "$FCGI_WORKERS" -le "$pinned" ]; then
-  invalid "FCGI_WORKERS=$FCGI_WORKERS is too small: nginx can pin $pinned app workers with idle kept connections (NGINX_UPSTREAM_KEEPALIVE=$NGINX_UPSTREAM_KEEPALIVE x NGINX_WORKER_PROCESSES=$NGINX_WORKER_PROCESSES), so use more than $pinned, or leave FCGI_WORKERS unset to get $((2 * pinned))"
+  invalid "FCGI_WORKERS=$FCGI_WORKERS is too small: nginx can pin $pinned app workers with idle kept connections (NGINX_UPSTREAM_KEEPALIVE=$NGINX_UPSTREAM_KEEPALIVE x NGINX_WORKER_PROCESSES=$NGINX_WORKER_PROCESSES), so use more than $pinned, or lower NGINX_UPSTREAM_KEEPALIVE (FCGI_WORKERS is at most 1000)"
 fi
 
 # RUNTIME_DIR is written into nginx.conf and holds the socket: an absolute path of plain characters,
