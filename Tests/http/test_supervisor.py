@@ -39,7 +39,11 @@ def test_invalid_base_path_is_refused_with_exit_2(make_server, value):
     ({"NGINX_UPSTREAM_KEEPALIVE": "-1"}, "NGINX_UPSTREAM_KEEPALIVE"),
     ({"NGINX_STRESS_RATE": "fast"}, "NGINX_STRESS_RATE"),
     ({"NGINX_UPSTREAM_KEEPALIVE": "8", "NGINX_WORKER_PROCESSES": "2", "FCGI_WORKERS": "16"}, "FCGI_WORKERS"),
+    ({"NGINX_WORKER_CONNECTIONS": "100", "NGINX_UPSTREAM_KEEPALIVE": "64"}, "NGINX_WORKER_CONNECTIONS"),
     ({"RUNTIME_DIR": "relative/dir"}, "RUNTIME_DIR"),
+    ({"RUNTIME_DIR": "/tmp/with space"}, "RUNTIME_DIR"),
+    ({"NGINX_ACCESS_LOG": "relative.log"}, "NGINX_ACCESS_LOG"),
+    ({"LISTEN_HOST": "1.2.3.4;"}, "LISTEN_HOST"),
     ({"FCGIAPP_BIN": "/nonexistent/FCGIApp"}, "FCGIAPP_BIN"),
 ])
 def test_invalid_settings_are_refused_with_exit_2(make_server, env, name):

@@ -82,6 +82,11 @@ if [ "$FCGI_WORKERS" -le "$pinned" ]; then
   invalid "FCGI_WORKERS=$FCGI_WORKERS is too small: nginx can pin $pinned app workers with idle kept connections (NGINX_UPSTREAM_KEEPALIVE=$NGINX_UPSTREAM_KEEPALIVE x NGINX_WORKER_PROCESSES=$NGINX_WORKER_PROCESSES), so use more than $pinned, or lower NGINX_UPSTREAM_KEEPALIVE (FCGI_WORKERS is at most 1000)"
 fi
 
+# Each request in flight holds a client and an app connection, and up to K app connections stay cached:
+# fewer than 2 x K connections per worker would leave the cache crowding out clients.
+[ "$NGINX_WORKER_CONNECTIONS" -ge $((2 * NGINX_UPSTREAM_KEEPALIVE)) ] ||
+  invalid "NGINX_WORKER_CONNECTIONS=$NGINX_WORKER_CONNECTIONS is too small for NGINX_UPSTREAM_KEEPALIVE=$NGINX_UPSTREAM_KEEPALIVE: use at least $((2 * NGINX_UPSTREAM_KEEPALIVE))"
+
 # RUNTIME_DIR is written into nginx.conf and holds the socket: an absolute path of plain characters,
 # short enough for a unix socket address (108 bytes with the terminating NUL).
 case $RUNTIME_DIR in
