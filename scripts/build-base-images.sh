@@ -20,7 +20,7 @@ so that `eval "$(scripts/build-base-images.sh)"` prepares `docker build --build-
 `docker-compose build` (which reads both variables).
   --force   rebuild both images even when their inputs are unchanged
 Environment:
-  SWIFT_TOOLCHAIN     toolchain root holding usr/bin/swift (default: /opt/swift)
+  SWIFT_TOOLCHAIN     toolchain root holding usr/bin/swift (default: /opt/swift, else the one on PATH)
   DEBIAN_SUITE        Debian release (default: bookworm)
   DEBIAN_MIRROR       Debian mirror for debootstrap and apt (default: http://deb.debian.org/debian)
   RUNTIME_BASE_IMAGE  tag of the runtime base (default: fcgiapp-local/debian:bookworm-slim)
@@ -41,7 +41,13 @@ for arg in "$@"; do
   esac
 done
 
-toolchain=${SWIFT_TOOLCHAIN:-/opt/swift}/usr
+# The toolchain: SWIFT_TOOLCHAIN, else /opt/swift, else the one whose swift-frontend is on PATH.
+toolchain_root=${SWIFT_TOOLCHAIN:-/opt/swift}
+if [ -z "${SWIFT_TOOLCHAIN:-}" ] && [ ! -x "$toolchain_root/usr/bin/swift-frontend" ] &&
+  frontend=$(command -v swift-frontend 2>/dev/null); then
+  toolchain_root=$(dirname "$(dirname "$(dirname "$(readlink -f "$frontend")")")")
+fi
+toolchain=$toolchain_root/usr
 suite=${DEBIAN_SUITE:-bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${mirror%/debian}/debian-security
@@ -193,7 +199,7 @@ COPY toolchain/ /
 RUN swift --version
 DOCKERFILE
   log "building $swift_tag"
-  docker build --quiet \
+  docker build --quiet --force-rm \
     --build-arg "RUNTIME_BASE=$runtime_tag" \
     --label "$inputs_label=$inputs" \
     --label "org.opencontainers.image.description=Swift $swift_minor build image from the local toolchain" \
@@ -202,6 +208,17 @@ DOCKERFILE
 }
 
 # ---------------------------------------------------------------------------------------------------
+# A rebuilt image leaves its predecessor untagged; remove it unless something still uses it.
+remove_replaced() {
+  local old_id=$1 tag=$2
+  [ -n "$old_id" ] || return 0
+  [ "$old_id" != "$(docker image inspect --format '{{.Id}}' "$tag" 2>/dev/null)" ] || return 0
+  docker image rm "$old_id" >/dev/null 2>&1 || true
+}
+
+old_runtime_id=$(docker image inspect --format '{{.Id}}' "$runtime_tag" 2>/dev/null || true)
+old_swift_id=$(docker image inspect --format '{{.Id}}' "$swift_tag" 2>/dev/null || true)
+
 runtime_inputs=$(printf '%s\n' "$script_hash" "$suite" "$mirror" | sha256sum | cut -c1-16)
 if is_current "$runtime_tag" "$runtime_inputs"; then
   log "$runtime_tag is up to date"
@@ -216,6 +233,8 @@ if is_current "$swift_tag" "$swift_inputs"; then
 else
   build_swift_image "$swift_inputs"
 fi
+remove_replaced "$old_swift_id" "$swift_tag"
+remove_replaced "$old_runtime_id" "$runtime_tag"
 
 log "runtime base $(docker image inspect --format '{{.Size}}' "$runtime_tag" | awk '{printf "%.0f MB", $1/1e6}'), build image $(docker image inspect --format '{{.Size}}' "$swift_tag" | awk '{printf "%.0f MB", $1/1e6}')"
 printf 'export SWIFT_IMAGE=%s\nexport RUNTIME_IMAGE=%s\n' "$swift_tag" "$runtime_tag"

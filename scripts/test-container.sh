@@ -14,7 +14,8 @@ Starts a Docker engine if none answers, builds base images offline (unless SWIFT
 are set), runs hadolint, builds the image and runs Tests/container against it. PYTEST_ARGS go to pytest
 (e.g. -k compose).
 Environment:
-  SWIFT_IMAGE, RUNTIME_IMAGE  base images to build with (default: local ones from build-base-images.sh)
+  SWIFT_IMAGE, RUNTIME_IMAGE  base images to build with (default: local ones from build-base-images.sh
+                              where it can run, else the Dockerfile's public defaults)
   CONTAINER_TEST_TAG          tag of the image under test (default: fargate-auto-scaled-backend:container-test)
   CONTAINER_TEST_REBUILD_PROBE  0 skips the rebuild-reuse measurement (one extra Swift compile) (default: 1)
   TOOLS_VENV                  virtualenv with hadolint (default: ~/.cache/fargate-auto-scaled-backend/tools)
@@ -57,8 +58,17 @@ for tool in docker docker-compose python3 hadolint; do
 done
 
 scripts/start-docker-engine.sh
+# Base images: given ones, else local stand-ins when this machine can build them (a Swift toolchain,
+# debootstrap, root), else the public defaults, which the engine pulls.
 if [ -z "${SWIFT_IMAGE:-}" ] || [ -z "${RUNTIME_IMAGE:-}" ]; then
-  eval "$(scripts/build-base-images.sh)"
+  if command -v debootstrap >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] &&
+    { [ -n "${SWIFT_TOOLCHAIN:-}" ] || [ -x /opt/swift/usr/bin/swift-frontend ] || command -v swift-frontend >/dev/null 2>&1; }; then
+    eval "$(scripts/build-base-images.sh)"
+  else
+    log "cannot build local base images here (needs root, debootstrap, a Swift toolchain): using the public ones"
+    SWIFT_IMAGE=$(sed -n 's/^ARG SWIFT_IMAGE=//p' Dockerfile)
+    RUNTIME_IMAGE=$(sed -n 's/^ARG RUNTIME_IMAGE=//p' Dockerfile)
+  fi
 fi
 log "base images: SWIFT_IMAGE=$SWIFT_IMAGE RUNTIME_IMAGE=$RUNTIME_IMAGE"
 
@@ -76,12 +86,17 @@ build_args=(
 )
 
 log "docker build -t $tag"
+previous_id=$(docker image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
 build_started=$SECONDS
-if ! docker build "${build_args[@]}" -t "$tag" . >"$work/build.log" 2>&1; then
+if ! docker build --force-rm "${build_args[@]}" -t "$tag" . >"$work/build.log" 2>&1; then
   tail -n 40 "$work/build.log" >&2
   fatal "docker build failed"
 fi
 build_seconds=$((SECONDS - build_started))
+# The image this build replaced is left untagged; remove it (fails harmlessly if it is still used).
+if [ -n "$previous_id" ] && [ "$previous_id" != "$(docker image inspect --format '{{.Id}}' "$tag")" ]; then
+  docker image rm "$previous_id" >/dev/null 2>&1 || true
+fi
 
 log "pytest Tests/container"
 pytest_rc=0
@@ -104,13 +119,19 @@ if [ "${CONTAINER_TEST_REBUILD_PROBE:-1}" != 0 ]; then
   changed=$(find "$context/Sources" -name '*.swift' | sort | head -n 1)
   printf '// rebuild probe %s\n' "$(date +%s)" >>"$changed"
   rebuild_started=$SECONDS
-  if docker build "${build_args[@]}" -t "$probe_tag" "$context" >"$work/rebuild.log" 2>&1; then
+  if docker build --force-rm "${build_args[@]}" -t "$probe_tag" "$context" >"$work/rebuild.log" 2>&1; then
     rebuild_seconds=$((SECONDS - rebuild_started))
     # Legacy builder output: "Step N/M : RUN swift package resolve" then " ---> Using cache".
     resolve_cached=$(awk '/^Step .*swift package resolve/ { getline; print ($0 ~ /Using cache/) ? "yes" : "no" }' \
       "$work/rebuild.log")
     build_cached=$(awk '/^Step .*RUN swift build/ { getline; print ($0 ~ /Using cache/) ? "yes" : "no" }' \
       "$work/rebuild.log")
+    # The probe's build stage is an untagged image of its own; the real build's stays as the cache.
+    probe_build_stage=$(awk '/^Step .*RUN swift build/ { found = 1 } found && /^ ---> [0-9a-f]+$/ { print $2; exit }' \
+      "$work/rebuild.log")
+    if [ -n "$probe_build_stage" ] && [ "$build_cached" = no ]; then
+      docker image rm "$probe_build_stage" >/dev/null 2>&1 || true
+    fi
     if [ -z "$resolve_cached" ]; then
       rebuild_result="unknown (no legacy-builder step lines; ${rebuild_seconds}s)"
     else
