@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -19,12 +18,6 @@ import pytest
 from support import REGION, REPO
 
 FAKES = Path(__file__).resolve().parent / "fakes"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -53,46 +46,42 @@ class Emulator:
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    """Starts Tests/aws-emulator/start.sh on a free 127.0.0.1 port for the whole session."""
-    start = Path(os.environ.get("AWS_EMULATOR_START", REPO / "Tests" / "aws-emulator" / "start.sh"))
-    if not start.exists():
-        pytest.fail(f"no emulator launcher at {start}")
+    """Starts the AWS emulator (Tests/aws-emulator/start.sh) on a free 127.0.0.1 port for the whole session,
+    with the CodeDeploy test double reading its control file from a scratch directory."""
+    start = REPO / "Tests" / "aws-emulator" / "start.sh"
     workdir = tmp_path_factory.mktemp("emulator")
     control = workdir / "codedeploy-control.json"
-    port = free_port()
-    env = dict(os.environ, FAKE_CODEDEPLOY_CONTROL=str(control), MOTO_IAM_LOAD_MANAGED_POLICIES="true")
-    log = (workdir / "emulator.log").open("w")
-    process = subprocess.Popen(
-        [str(start), str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    env = dict(
+        os.environ,
+        FAKE_CODEDEPLOY_CONTROL=str(control),
+        AWS_EMULATOR_LOG=str(workdir / "emulator.log"),
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                os.killpg(process.pid, signal.SIGKILL) if process.poll() is None else None
-                pytest.fail(f"emulator did not start: {(workdir / 'emulator.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+    started = subprocess.run([str(start), "0"], env=env, capture_output=True, text=True, timeout=120, check=False)
+    if started.returncode != 0:
+        pytest.fail(f"the emulator did not start:\n{started.stderr[-3000:]}")
+    port, pid = (int(value) for value in started.stdout.split())
     try:
-        yield Emulator(url=url, control=control)
+        yield Emulator(url=f"http://127.0.0.1:{port}", control=control)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        log.close()
+        stop(pid)
 
 
-@pytest.fixture
-def aws(emulator: Emulator, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """Environment for the scripts: AWS CLI pointed at a freshly reset emulator, the fake docker first on PATH,
-    and no GitHub variables (so outputs go to stdout)."""
-    emulator.reset()
+def stop(pid: int, timeout: float = 10) -> None:
+    """SIGTERM, then SIGKILL after timeout seconds; the emulator is the only process started here."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            os.kill(pid, 0)
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+
+
+def scripts_env(emulator: Emulator, docker_log: Path) -> dict[str, str]:
+    """Environment for the scripts: AWS CLI pointed at the emulator, the fake docker first on PATH, and no
+    GitHub, AWS or Terraform variables from the caller (so outputs go to stdout and nothing real is reached)."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -104,10 +93,16 @@ def aws(emulator: Emulator, tmp_path: Path) -> Iterator[dict[str, str]]:
         AWS_SECRET_ACCESS_KEY="test",
         AWS_REGION=REGION,
         AWS_DEFAULT_REGION=REGION,
+        AWS_EC2_METADATA_DISABLED="true",
         AWS_PAGER="",
         PATH=f"{FAKES}{os.pathsep}{env.get('PATH', '')}",
-        FAKE_DOCKER_LOG=str(tmp_path / "docker.log"),
+        FAKE_DOCKER_LOG=str(docker_log),
     )
-    yield env
+    return env
 
 
+@pytest.fixture
+def aws(emulator: Emulator, tmp_path: Path) -> dict[str, str]:
+    """scripts_env() against a freshly reset emulator."""
+    emulator.reset()
+    return scripts_env(emulator, tmp_path / "docker.log")

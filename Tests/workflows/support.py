@@ -45,8 +45,10 @@ def run(script: str, *args: str, env: dict[str, str], cwd: Path = REPO, timeout:
 def aws_cli(env: dict[str, str], *args: str) -> dict:
     """Runs the AWS CLI against the emulator and returns its JSON answer."""
     completed = subprocess.run(
-        ["aws", *args, "--output", "json"], env=env, capture_output=True, text=True, timeout=60, check=True
+        ["aws", *args, "--output", "json"], env=env, capture_output=True, text=True, timeout=60, check=False
     )
+    if completed.returncode != 0:
+        raise AssertionError(f"aws {' '.join(args)} failed: {completed.stderr[-2000:]}")
     return json.loads(completed.stdout) if completed.stdout.strip() else {}
 
 

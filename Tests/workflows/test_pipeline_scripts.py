@@ -236,12 +236,7 @@ def test_ecs_check_reports_a_missing_cluster_as_no_service(aws: dict[str, str]) 
 
 def test_ecs_check_reports_the_running_task_definition(aws: dict[str, str]) -> None:
     """An existing service: exists, with the task definition it runs now."""
-    aws_cli(aws, "ecs", "create-cluster", "--cluster-name", "c")
-    arn = aws_cli(
-        aws, "ecs", "register-task-definition", "--family", "f",
-        "--container-definitions", json.dumps([{"name": "app", "image": "x", "memory": 128}]),
-    )["taskDefinition"]["taskDefinitionArn"]
-    aws_cli(aws, "ecs", "create-service", "--cluster", "c", "--service-name", "s", "--task-definition", arn, "--desired-count", "0")
+    arn = create_service(aws)
     result = run("ecs-check.sh", "--cluster", "c", "--service", "s", env=aws)
     assert result.code == 0, result.stderr
     assert result.outputs["service_exists"] == "true"
@@ -267,13 +262,28 @@ def test_ecs_check_stops_when_aws_cannot_be_asked(aws: dict[str, str]) -> None:
 # MARK: - create-deployment.sh and watch-deployment.sh
 
 
+def create_service(aws: dict[str, str], cluster: str = "c", service: str = "s") -> str:
+    """An ECS service (in moto it never runs tasks); returns its task definition ARN."""
+    aws_cli(aws, "ecs", "create-cluster", "--cluster-name", cluster)
+    arn = aws_cli(
+        aws, "ecs", "register-task-definition", "--family", "f",
+        "--container-definitions", json.dumps([{"name": "app", "image": "x", "memory": 128}]),
+    )["taskDefinition"]["taskDefinitionArn"]
+    aws_cli(aws, "ecs", "create-service", "--cluster", cluster, "--service-name", service, "--task-definition", arn,
+            "--desired-count", "0")
+    return arn
+
+
 @pytest.fixture
 def deployment_group(aws: dict[str, str]) -> tuple[str, str]:
+    """A CodeDeploy ECS blue/green group for service c/s."""
+    create_service(aws)
     aws_cli(aws, "deploy", "create-application", "--application-name", "app", "--compute-platform", "ECS")
     aws_cli(
         aws, "deploy", "create-deployment-group", "--application-name", "app", "--deployment-group-name", "group",
         "--service-role-arn", f"arn:aws:iam::{ACCOUNT}:role/codedeploy",
         "--deployment-style", "deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL",
+        "--ecs-services", "clusterName=c,serviceName=s",
     )
     return "app", "group"
 
@@ -300,6 +310,9 @@ def test_deployment_is_created_with_the_appspec_and_watched_to_success(
     appspec = yaml.safe_load(revision["appSpecContent"]["content"])
     assert appspec["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"] == TASK_DEFINITION
     assert "InProgress" in result.stderr and "Succeeded" in result.stderr
+    # The test double leaves the service on the new task definition, as a finished deployment does.
+    check = run("ecs-check.sh", "--cluster", "c", "--service", "s", env=aws)
+    assert check.outputs["task_definition_arn"] == TASK_DEFINITION
 
 
 @pytest.mark.parametrize("status", ["Failed", "Stopped"])
@@ -310,6 +323,8 @@ def test_a_failed_or_stopped_deployment_fails_with_codedeploys_error(
     result = deploy(aws, deployment_group, "--timeout", "30")
     assert result.code == 1
     assert f"{status}: HEALTH_CONSTRAINTS: tasks failed the health check" in result.stderr
+    check = run("ecs-check.sh", "--cluster", "c", "--service", "s", env=aws)
+    assert check.outputs["task_definition_arn"] != TASK_DEFINITION
 
 
 def test_a_deployment_that_never_ends_fails_at_the_timeout(

@@ -58,6 +58,11 @@ for root in "${ORDER[@]}"; do
     repository_name=$("$here/terraform-root.sh" output ecr | jq -r '.repository_name // empty')
     [ -z "$repository_name" ] || empty_repository "$repository_name"
   fi
+  if [ "$root" = task ]; then
+    # image_uri is a required input of the task root but plays no part in destroying it; any well-formed
+    # reference satisfies the variable's validation.
+    export TF_VAR_image_uri=${TF_VAR_image_uri:-destroy.invalid/unused@sha256:$(printf '0%.0s' {1..64})}
+  fi
   "$here/terraform-root.sh" destroy "$root"
 done
 log "destroyed: ${requested[*]}"

@@ -20,7 +20,9 @@ Environment:
   TF_STATE_BUCKET    state bucket created by the bootstrap root
                      (default: fargate-auto-scaled-backend-tfstate-$AWS_ACCOUNT_ID)
   AWS_ACCOUNT_ID     used only for the default TF_STATE_BUCKET
-  TF_BACKEND_CONFIG  a backend settings file to use instead of the generated one (e.g. for an emulator)
+  TF_BACKEND_CONFIG  a backend settings file to use instead of the generated one (e.g. for an emulator);
+                     its bucket is the state bucket unless TF_STATE_BUCKET says otherwise
+  TF_VAR_state_bucket is set to the state bucket for the roots that read other roots' states.
   TF_VAR_<name>      root inputs, e.g. TF_VAR_image_uri for the task root
   TERRAFORM_DIR      directory holding the roots (default: terraform/ of this repository)
 USAGE
@@ -41,22 +43,29 @@ var_file=$terraform_dir/config.tfvars
 
 export TF_IN_AUTOMATION=1 TF_INPUT=0
 
-# The backend file holds no secret (bucket, region, locking), so it is written next to the root's .terraform.
+# The state bucket: from TF_STATE_BUCKET, else from the backend file given, else the default name.
+bucket=${TF_STATE_BUCKET:-}
 backend_file=${TF_BACKEND_CONFIG:-}
+if [ -n "$backend_file" ]; then
+  [ -f "$backend_file" ] || fatal "backend settings file $backend_file does not exist"
+  backend_file=$(cd "$(dirname "$backend_file")" && pwd)/$(basename "$backend_file")
+  [ -n "$bucket" ] || bucket=$(sed -n 's/^[[:space:]]*bucket[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$backend_file")
+fi
+if [ -z "$bucket" ]; then
+  require_env AWS_ACCOUNT_ID
+  bucket=fargate-auto-scaled-backend-tfstate-$AWS_ACCOUNT_ID
+fi
+# The service and network roots read other roots' states from the same bucket (terraform_remote_state).
+export TF_VAR_state_bucket=${TF_VAR_state_bucket:-$bucket}
+
+# The generated backend file holds no secret (bucket, region, locking); it lives in the root's .terraform.
 if [ -z "$backend_file" ]; then
   require_env AWS_REGION
-  bucket=${TF_STATE_BUCKET:-}
-  if [ -z "$bucket" ]; then
-    require_env AWS_ACCOUNT_ID
-    bucket=fargate-auto-scaled-backend-tfstate-$AWS_ACCOUNT_ID
-  fi
   mkdir -p "$root_dir/.terraform"
   backend_file=$root_dir/.terraform/pipeline-backend.hcl
   printf 'bucket       = "%s"\nregion       = "%s"\nencrypt      = true\nuse_lockfile = true\n' \
     "$bucket" "$AWS_REGION" >"$backend_file"
 fi
-[ -f "$backend_file" ] || fatal "backend settings file $backend_file does not exist"
-backend_file=$(cd "$(dirname "$backend_file")" && pwd)/$(basename "$backend_file")
 
 tf() { terraform -chdir="$root_dir" "$@"; }
 

@@ -15,9 +15,12 @@ The first ``afterPolls - 1`` reads answer ``InProgress``; the read after that an
 The control file's path comes from the environment variable ``FAKE_CODEDEPLOY_CONTROL`` of the emulator
 process; the file is read on every poll, so a test may write, change or delete it while the emulator runs.
 
-Nothing here deploys anything: no task set is created and the ECS service keeps its task definition. It
-only lets the pipeline's create-and-watch logic be exercised end to end. It also reports the deployment's
-times as epoch seconds, as AWS does (moto sends ISO strings).
+Nothing here deploys anything: no task set is created and no traffic moves. The one effect of a faked
+``Succeeded`` is the one the pipeline reads back: the ECS services of the deployment group are switched to
+the AppSpec's ``TaskDefinition`` (what CodeDeploy leaves behind after a blue/green deployment), so the next
+"does the service run this task definition?" check sees the result. It lets the pipeline's create-and-watch
+logic be exercised end to end. It also reports the deployment's times as epoch seconds, as AWS does (moto
+sends ISO strings).
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ import time
 from datetime import datetime
 from typing import Any
 
+import yaml
 from moto.codedeploy import models
+from moto.ecs.models import ecs_backends
 
 CONTROL_ENV = "FAKE_CODEDEPLOY_CONTROL"
 FINAL_STATUSES = frozenset({"Succeeded", "Failed", "Stopped"})
@@ -67,8 +72,27 @@ def _advance(deployment: models.DeploymentInfo) -> None:
     status = control["status"]
     deployment.status = status
     deployment.complete_time = now
-    if status != "Succeeded":
+    if status == "Succeeded":
+        _switch_services(deployment)
+    else:
         deployment.fake_error = control.get("errorInformation") or DEFAULT_ERRORS[status]  # type: ignore[attr-defined]
+
+
+def _switch_services(deployment: models.DeploymentInfo) -> None:
+    """Points the group's ECS services at the AppSpec's task definition, as a finished deployment does."""
+    revision = deployment.revision or {}
+    content = (revision.get("appSpecContent") or {}).get("content")
+    if not content:
+        return
+    appspec = yaml.safe_load(content)
+    arn = appspec["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"]
+    # arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION, in the account and region of the service.
+    _, _, _, region, account, _ = arn.split(":", 5)
+    services = ecs_backends[account][region].services
+    for target in deployment.deployment_group.ecs_services:
+        service = services.get(f"{target['clusterName']}:{target['serviceName']}")
+        if service is not None:
+            service.task_definition = arn
 
 
 def _epoch(value: Any) -> Any:

@@ -1,0 +1,308 @@
+"""Rehearsal of the Init, Deploy and Destroy workflows against the AWS emulator: the same scripts, in the
+workflows' order, on a scratch copy of the repository whose Terraform roots point at the emulator.
+
+1. Init on an empty account; 2. Deploy with no change (no build, no deployment); 3. Deploy after a change to
+Sources/ (new tag, new task definition, a deployment created and watched); 4. Destroy, leaving nothing behind.
+
+Test doubles, each explicit: Tests/workflows/fakes/docker (builds nothing, registers the pushed tag in the
+emulator's ECR), Tests/aws-emulator/patches/codedeploy_deployments.py (drives the deployment to the outcome
+the test sets), and a local HTTP server standing in for API Gateway in the smoke test (nothing the emulator
+reports as an endpoint serves traffic). The tests share one stack and run in file order.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from conftest import Emulator, scripts_env
+from support import REGION, REPO, Result, aws_cli, docker_calls, run
+
+TERRAFORM_TESTS = REPO / "Tests" / "terraform"
+ROOTS = ["ecr", "task", "service", "network"]
+# Roots that read another root's state: data source name and the variable holding its key.
+REMOTE_STATES = {"service": ("task", "task_state_key"), "network": ("service", "service_state_key")}
+STATE_BUCKET = "rehearsal-tfstate"
+VPC_NAME = "private-vpc"  # terraform/config.tfvars private_vpc_name
+STEP_TIMEOUT = 900
+
+
+@dataclass
+class Rehearsal:
+    """The scratch repository, its environment and what earlier steps left for later ones."""
+
+    repo: Path
+    env: dict[str, str]
+    emulator: Emulator
+    seen: dict[str, str] = field(default_factory=dict)
+
+    def step(self, script: str, *args: str, env: dict[str, str] | None = None) -> Result:
+        """Runs one pipeline script of the copy, failing the test with its log if it fails."""
+        result = run(script, *args, env=env or self.env, cwd=self.repo, timeout=STEP_TIMEOUT)
+        assert result.code == 0, f"{script} {' '.join(args)} failed ({result.code}):\n{result.stderr[-6000:]}"
+        return result
+
+    def outputs(self, root: str) -> dict:
+        return json.loads(self.step("terraform-root.sh", "output", root).stdout)
+
+    def deployments(self) -> list[str]:
+        """Every CodeDeploy deployment in the account and region."""
+        return aws_cli(self.env, "deploy", "list-deployments")["deployments"]
+
+
+def copy_repository(destination: Path) -> Path:
+    """The working tree as git sees it (tracked and new files, not ignored ones, so no .terraform or state)."""
+    listed = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True, check=True,
+    ).stdout.decode().split("\0")
+    for relative in filter(None, listed):
+        source = REPO / relative
+        if source.is_file():
+            target = destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+def render(template: str, **values: str) -> str:
+    text = (TERRAFORM_TESTS / template).read_text()
+    for key, value in values.items():
+        text = text.replace(f"@{key}@", value)
+    return text
+
+
+def point_terraform_at(emulator: Emulator, terraform: Path) -> Path:
+    """The Terraform tests' emulator overrides (zz_*_override.tf: provider endpoints and remote-state
+    settings) in each root of the copy, and their backend settings; returns the backend file."""
+    for root in ROOTS:
+        override = render("emulator_override.tf.tpl", ENDPOINT=emulator.url)
+        if root in REMOTE_STATES:
+            name, key_var = REMOTE_STATES[root]
+            override += render("remote_state_override.tf.tpl", NAME=name, KEY_VAR=key_var, ENDPOINT=emulator.url)
+        (terraform / root / "zz_emulator_override.tf").write_text(override)
+    backend = terraform / "backend.hcl"
+    backend.write_text(render("backend.hcl.tpl", BUCKET=STATE_BUCKET, REGION=REGION, ENDPOINT=emulator.url))
+    return backend
+
+
+def create_account_prerequisites(env: dict[str, str]) -> None:
+    """What the bootstrap root and the user bring: the state bucket and a VPC with private subnets."""
+    aws_cli(env, "s3api", "create-bucket", "--bucket", STATE_BUCKET,
+            "--create-bucket-configuration", f"LocationConstraint={REGION}")
+    vpc = aws_cli(env, "ec2", "create-vpc", "--cidr-block", "10.55.0.0/16", "--tag-specifications",
+                  f"ResourceType=vpc,Tags=[{{Key=Name,Value={VPC_NAME}}}]")["Vpc"]["VpcId"]
+    table = aws_cli(env, "ec2", "create-route-table", "--vpc-id", vpc)["RouteTable"]["RouteTableId"]
+    for index, zone in enumerate("ab"):
+        subnet = aws_cli(env, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", f"10.55.{index}.0/24",
+                         "--availability-zone", f"{REGION}{zone}", "--tag-specifications",
+                         f"ResourceType=subnet,Tags=[{{Key=Name,Value={VPC_NAME}-private-{zone}}}]")
+        aws_cli(env, "ec2", "associate-route-table", "--route-table-id", table,
+                "--subnet-id", subnet["Subnet"]["SubnetId"])
+
+
+@pytest.fixture(scope="module")
+def rehearsal(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
+    tmp = tmp_path_factory.mktemp("rehearsal")
+    emulator.reset()
+    repo = copy_repository(tmp / "repo")
+    env = scripts_env(emulator, tmp / "docker.log")
+    env["TF_BACKEND_CONFIG"] = str(point_terraform_at(emulator, repo / "terraform"))
+    env["TF_PLUGIN_CACHE_DIR"] = str(tmp / "plugin-cache")
+    (tmp / "plugin-cache").mkdir()
+    if os.environ.get("TF_CLI_CONFIG_FILE") and Path(os.environ["TF_CLI_CONFIG_FILE"]).is_file():
+        env["TF_CLI_CONFIG_FILE"] = os.environ["TF_CLI_CONFIG_FILE"]
+    elif Path("/opt/tf-plugins").is_dir():
+        # This machine has the AWS provider only in a filesystem mirror (CI on GitHub downloads it).
+        config = tmp / "terraform.tfrc"
+        config.write_text('provider_installation {\n  filesystem_mirror {\n    path = "/opt/tf-plugins"\n  }\n}\n')
+        env["TF_CLI_CONFIG_FILE"] = str(config)
+    create_account_prerequisites(env)
+    yield Rehearsal(repo=repo, env=env, emulator=emulator)
+
+
+class StandInApi(http.server.BaseHTTPRequestHandler):
+    """Stands in for API Gateway -> ALB -> the app: answers GET /{stage}/host like the app does."""
+
+    stage = "dev"
+    image = ""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if self.path == f"/{self.stage}/host":
+            status, body = 200, {"message": "Request handled by backend at 2024-09-25T12:28:17.593Z",
+                                 "imageUri": self.image, "hostname": "stand-in"}
+        else:
+            status, body = 404, {"error": "not found"}
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def smoke_test_through_stand_in(rehearsal: Rehearsal, invoke_url: str, image: str) -> Result:
+    """smoke-test.sh against a local server at the invoke URL's path (its stage is the app's base path)."""
+    stage = urlparse(invoke_url).path.strip("/")
+    handler = type("Api", (StandInApi,), {"stage": stage, "image": image})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{stage}"
+        return rehearsal.step("smoke-test.sh", "--url", url, "--deadline", "20", "--interval", "1")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def build_step(rehearsal: Rehearsal) -> dict[str, str]:
+    """code/image: ecr outputs -> image tag -> build and push unless ECR has it."""
+    repository_url = rehearsal.outputs("ecr")["repository_url"]
+    tag = rehearsal.step("image-tag.sh").outputs["image_tag"]
+    image = rehearsal.step("ensure-image.sh", "--repository-url", repository_url, "--tag", tag).outputs
+    return {"tag": tag, **image}
+
+
+def apply_task(rehearsal: Rehearsal, image_uri: str) -> dict:
+    rehearsal.step("terraform-root.sh", "apply", "task", env=dict(rehearsal.env, TF_VAR_image_uri=image_uri))
+    return rehearsal.outputs("task")
+
+
+# MARK: - Init
+
+
+def test_init_on_an_empty_account(rehearsal: Rehearsal) -> None:
+    """ecs-check (no service) -> ecr -> initial image -> task -> service -> network -> smoke test."""
+    check = rehearsal.step("ecs-check.sh").outputs
+    assert check["service_exists"] == "false" and check["task_definition_arn"] == ""
+
+    rehearsal.step("terraform-root.sh", "apply", "ecr")
+    image = build_step(rehearsal)
+    assert image["built"] == "true"
+    task = apply_task(rehearsal, image["image_uri"])
+    rehearsal.step("terraform-root.sh", "apply", "service")
+    rehearsal.step("terraform-root.sh", "apply", "network")
+    invoke_url = rehearsal.outputs("network")["invoke_url"]
+    assert invoke_url.endswith("/dev")
+
+    smoke = smoke_test_through_stand_in(rehearsal, invoke_url, image["image_uri"])
+    assert json.loads(smoke.stdout.splitlines()[-1])["imageUri"] == image["image_uri"]
+
+    check = rehearsal.step("ecs-check.sh").outputs
+    assert check["service_exists"] == "true"
+    assert check["task_definition_arn"] == task["task_definition_arn"]
+    assert check["codedeploy_app_name"] and check["codedeploy_deployment_group_name"]
+    container = aws_cli(rehearsal.env, "ecs", "describe-task-definition", "--task-definition",
+                        task["task_definition_arn"])["taskDefinition"]["containerDefinitions"][0]
+    assert container["image"] == image["image_uri"]
+    assert [call.split()[0] for call in docker_calls(rehearsal.env)] == ["build", "login", "push"]
+    rehearsal.seen.update(tag=image["tag"], image_uri=image["image_uri"], task=task["task_definition_arn"])
+
+
+def test_init_again_keeps_the_running_service(rehearsal: Rehearsal) -> None:
+    """A second Init finds the service and skips the initial image and task (Deploy owns them)."""
+    check = rehearsal.step("ecs-check.sh").outputs
+    assert check["service_exists"] == "true"
+    assert check["task_definition_arn"] == rehearsal.seen["task"]
+
+
+# MARK: - Deploy
+
+
+def test_deploy_without_changes_builds_and_deploys_nothing(rehearsal: Rehearsal) -> None:
+    """Same inputs: the tag is in ECR (no build), the task definition is unchanged (no deployment)."""
+    calls = len(docker_calls(rehearsal.env))
+    image = build_step(rehearsal)
+    assert image == {"tag": rehearsal.seen["tag"], "image_uri": rehearsal.seen["image_uri"], "built": "false"}
+    task = apply_task(rehearsal, image["image_uri"])
+    assert task["task_definition_arn"] == rehearsal.seen["task"]
+    check = rehearsal.step("ecs-check.sh").outputs
+    decision = rehearsal.step("task-definition-changed.sh", "--current", check["task_definition_arn"],
+                              "--new", task["task_definition_arn"]).outputs
+    assert decision == {"deploy": "false"}
+    assert len(docker_calls(rehearsal.env)) == calls
+    assert rehearsal.deployments() == []
+
+
+def test_deploy_after_a_source_change_deploys_the_new_task_definition(rehearsal: Rehearsal) -> None:
+    """A change in Sources/: new tag, new image, new task definition, a deployment created and watched."""
+    source = sorted((rehearsal.repo / "Sources").rglob("*.swift"))[0]
+    source.write_text(source.read_text() + "\n// rehearsal: a change to the app\n")
+
+    image = build_step(rehearsal)
+    assert image["built"] == "true"
+    assert image["tag"] != rehearsal.seen["tag"] and image["image_uri"] != rehearsal.seen["image_uri"]
+    task = apply_task(rehearsal, image["image_uri"])
+    assert task["task_definition_arn"] != rehearsal.seen["task"]
+
+    check = rehearsal.step("ecs-check.sh").outputs
+    assert check["task_definition_arn"] == rehearsal.seen["task"]
+    decision = rehearsal.step("task-definition-changed.sh", "--current", check["task_definition_arn"],
+                              "--new", task["task_definition_arn"]).outputs
+    assert decision == {"deploy": "true"}
+
+    rehearsal.emulator.deployments_will("Succeeded", after_polls=2)
+    deployed = rehearsal.step(
+        "create-deployment.sh", "--application", check["codedeploy_app_name"],
+        "--deployment-group", check["codedeploy_deployment_group_name"],
+        "--task-definition-arn", task["task_definition_arn"], "--container-name", task["container_name"],
+        "--container-port", str(task["container_port"]), "--timeout", "60", "--interval", "1",
+    )
+    (deployment_id,) = rehearsal.deployments()
+    assert deployed.outputs["deployment_id"] == deployment_id
+    info = aws_cli(rehearsal.env, "deploy", "get-deployment", "--deployment-id", deployment_id)["deploymentInfo"]
+    assert info["status"] == "Succeeded"
+    assert info["deploymentGroupName"] == check["codedeploy_deployment_group_name"]
+    properties = yaml.safe_load(info["revision"]["appSpecContent"]["content"])["Resources"][0]["TargetService"]
+    assert properties["Properties"] == {
+        "TaskDefinition": task["task_definition_arn"],
+        "LoadBalancerInfo": {"ContainerName": "app", "ContainerPort": 3000},
+    }
+    # After the (faked) blue/green switch the service runs the new revision: nothing left to deploy.
+    assert rehearsal.step("ecs-check.sh").outputs["task_definition_arn"] == task["task_definition_arn"]
+
+
+# MARK: - Destroy
+
+
+def test_destroy_leaves_nothing_behind(rehearsal: Rehearsal) -> None:
+    """service -> network -> task -> ecr; every state is empty and the AWS APIs list nothing of the stack.
+    (Task definition revisions stay registered by design: the task root keeps them for rollbacks.)"""
+    destroyed = rehearsal.step("destroy.sh")
+    order = [line.split("destroy ", 1)[1] for line in destroyed.stderr.splitlines() if ": destroy " in line]
+    assert order == ["service", "network", "task", "ecr"]
+    for root in ROOTS:
+        assert rehearsal.outputs(root) == {}, f"{root} still has outputs"
+    env = rehearsal.env
+    assert aws_cli(env, "ecr", "describe-repositories")["repositories"] == []
+    assert aws_cli(env, "ecs", "list-clusters")["clusterArns"] == []
+    assert aws_cli(env, "elbv2", "describe-load-balancers")["LoadBalancers"] == []
+    assert aws_cli(env, "elbv2", "describe-target-groups")["TargetGroups"] == []
+    assert aws_cli(env, "apigatewayv2", "get-apis")["Items"] == []
+    assert aws_cli(env, "apigatewayv2", "get-vpc-links")["Items"] == []
+    assert aws_cli(env, "deploy", "list-applications")["applications"] == []
+    assert aws_cli(env, "application-autoscaling", "describe-scalable-targets",
+                   "--service-namespace", "ecs")["ScalableTargets"] == []
+    assert aws_cli(env, "cloudwatch", "describe-alarms")["MetricAlarms"] == []
+
+
+def test_destroy_again_finds_every_root_already_gone(rehearsal: Rehearsal) -> None:
+    """A re-run after a complete (or partial) Destroy succeeds without touching anything."""
+    again = rehearsal.step("destroy.sh")
+    assert again.stderr.count("nothing to destroy") == 4

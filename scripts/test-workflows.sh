@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The GitHub Actions part of `make test`: the workflows lint clean, and their scripts work, alone and in the
+# workflows' order (the rehearsal of Init, Deploy and Destroy against the AWS emulator on 127.0.0.1).
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/test-workflows.sh [--no-rehearsal] [-- PYTEST_ARGS...]
+  1. actionlint, zizmor --offline, yamllint (.yamllint.yml) and shellcheck on the workflows and their scripts
+  2. pytest Tests/workflows: every scripts/pipeline/*.sh against the AWS emulator, then the rehearsal
+     (Init on an empty account, Deploy without and with a change, Destroy; ~6-8 minutes on 2 cores)
+  --no-rehearsal  skip the rehearsal (the Terraform part), run everything else
+Needs: aws (CLI), jq, curl, terraform, python3 with pytest, moto and PyYAML, and the linters in TOOLS_VENV
+(scripts/install-deps.sh test installs them).
+USAGE
+}
+
+log() { printf 'test-workflows: %s\n' "$*" >&2; }
+fatal() { log "error: $*"; exit 1; }
+
+pytest_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --no-rehearsal) pytest_args+=(--ignore=Tests/workflows/test_rehearsal.py); shift ;;
+    --) shift; pytest_args+=("$@"); break ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
+
+cd "$(dirname "$0")/.."
+venv=${TOOLS_VENV:-$HOME/.cache/fargate-auto-scaled-backend/tools}
+export PATH="$PATH:$venv/bin"
+
+missing=()
+for tool in actionlint zizmor yamllint shellcheck aws jq curl terraform python3; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+[ ${#missing[@]} -eq 0 ] || fatal "missing tools: ${missing[*]} (run scripts/install-deps.sh test)"
+python3 -c 'import pytest, moto, yaml' 2>/dev/null || fatal "python3 lacks pytest, moto or PyYAML"
+
+failed=()
+# Runs one linter; its output is shown only when it fails.
+check() {
+  local name=$1 output
+  shift
+  if output=$("$@" 2>&1); then
+    log "ok   $name"
+  else
+    log "FAIL $name"
+    printf '%s\n' "$output" >&2
+    failed+=("$name")
+  fi
+}
+
+check actionlint actionlint
+check zizmor zizmor --offline --quiet .github
+check yamllint yamllint --strict -c .yamllint.yml .
+check shellcheck shellcheck -x scripts/pipeline/*.sh scripts/pipeline/lib/*.sh scripts/test-workflows.sh \
+  Tests/workflows/fakes/docker
+
+log "pytest Tests/workflows"
+if ! python3 -m pytest -q -p no:cacheprovider Tests/workflows "${pytest_args[@]}"; then
+  failed+=(pytest)
+fi
+
+if [ ${#failed[@]} -gt 0 ]; then
+  log "failed: ${failed[*]}"
+  exit 1
+fi
+log "all workflow checks passed"
