@@ -12,7 +12,8 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 # checkov:skip=CKV_DOCKER_7:the tag is in the SWIFT_IMAGE build argument (default swift:6.3-bookworm)
 FROM ${SWIFT_IMAGE} AS build
 
-# libfcgi-dev brings fcgiapp.h and the static libfcgi.a the app links; pkg-config is how SwiftPM asks.
+# libfcgi-dev brings fcgiapp.h and the static libfcgi.a the app links by name, so the runtime stage needs
+# no libfcgi package; pkg-config serves system-library targets that declare a .pc file.
 # Versions are pinned by the base image's Debian release (bookworm + its security updates); exact package
 # pins would break the build each time Debian publishes a security fix.
 # hadolint ignore=DL3008
