@@ -10,7 +10,7 @@ project_name = "fargate-auto-scaled-backend"
 aws_region = "eu-west-2"
 
 # Value of the Name tag of your existing VPC; its private subnets are found by their Name tag
-# (see private_subnet_name_pattern in the ecr, service and network roots).
+# (by default *-private-*; see private_subnet_name_pattern in the ecr, service and network roots).
 private_vpc_name = "private-vpc"
 
 # API Gateway stage name; also the app's BASE_PATH, so URLs look like <invoke_url>/host.

@@ -59,9 +59,9 @@ variable "tags" {
 }
 
 variable "private_subnet_name_pattern" {
-  description = "Pattern (EC2 filter syntax, * wildcards) of the Name tag of the private subnets inside the VPC. Default: *private*."
+  description = "Pattern (EC2 filter syntax, * wildcards) of the Name tag of the private subnets inside the VPC; the default matches the <vpc>-private-<az> names of terraform-aws-modules/vpc and, unlike *private*, not a public subnet of a VPC whose own name contains \"private\". Default: *-private-*."
   type        = string
-  default     = "*private*"
+  default     = "*-private-*"
   nullable    = false
 
   validation {

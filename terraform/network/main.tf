@@ -76,6 +76,9 @@ resource "aws_vpc_security_group_egress_rule" "vpc_link_to_alb" {
 # Deleting the ALB's group first (Destroy order) is fine: a group's own rules go with it, and this
 # rule references the link's group, not the other way round.
 resource "aws_vpc_security_group_ingress_rule" "alb_from_vpc_link" {
+  # Zero only while destroying after the service root is gone (its outputs then fall back to null).
+  count = local.service.alb_security_group_id == null ? 0 : 1
+
   security_group_id            = local.service.alb_security_group_id
   description                  = "HTTP from the API Gateway VPC link"
   referenced_security_group_id = aws_security_group.vpc_link.id
@@ -111,6 +114,13 @@ resource "aws_apigatewayv2_integration" "alb" {
   connection_id          = aws_apigatewayv2_vpc_link.this.id
   payload_format_version = "1.0"
   timeout_milliseconds   = var.integration_timeout_milliseconds
+
+  lifecycle {
+    precondition {
+      condition     = local.service.listener_arn != null && local.service.alb_security_group_id != null
+      error_message = "The service root's state has no listener_arn/alb_security_group_id: apply the service root first (Init order: ecr, task, service, network)."
+    }
+  }
 }
 
 resource "aws_apigatewayv2_route" "proxy" {

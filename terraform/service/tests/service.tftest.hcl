@@ -1,0 +1,525 @@
+# Plan-time checks of the service root against a mocked AWS provider. The task root's outputs come
+# from an overridden terraform_remote_state.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_vpc" {
+    defaults = {
+      id         = "vpc-0123456789abcdef0"
+      cidr_block = "10.55.0.0/16"
+    }
+  }
+
+  mock_data "aws_subnets" {
+    defaults = {
+      ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+    }
+  }
+
+  mock_data "aws_ec2_managed_prefix_list" {
+    defaults = {
+      id = "pl-0123456789abcdef0"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_ecs_cluster" {
+    defaults = {
+      name = "fargate-auto-scaled-backend"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/fargate-auto-scaled-backend-codedeploy"
+    }
+  }
+}
+
+override_data {
+  target = data.terraform_remote_state.task
+  values = {
+    outputs = {
+      task_definition_arn  = "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:1"
+      container_name       = "app"
+      container_port       = 3000
+      stop_timeout_seconds = 45
+    }
+  }
+}
+
+# Distinct, valid ARNs for the two policies, so the alarm wiring below can tell them apart.
+override_resource {
+  target          = aws_appautoscaling_policy.scale_up
+  override_during = plan
+  values = {
+    arn = "arn:aws:autoscaling:eu-west-2:123456789012:scalingPolicy:11111111-1111-1111-1111-111111111111:resource/ecs/service/fargate-auto-scaled-backend/fargate-auto-scaled-backend:policyName/fargate-auto-scaled-backend-cpu-scale-up"
+  }
+}
+
+override_resource {
+  target          = aws_appautoscaling_policy.scale_down
+  override_during = plan
+  values = {
+    arn = "arn:aws:autoscaling:eu-west-2:123456789012:scalingPolicy:22222222-2222-2222-2222-222222222222:resource/ecs/service/fargate-auto-scaled-backend/fargate-auto-scaled-backend:policyName/fargate-auto-scaled-backend-cpu-scale-down"
+  }
+}
+
+override_resource {
+  target          = aws_lb_target_group.blue
+  override_during = plan
+  values = {
+    arn  = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-blue/0123456789abcdef"
+    name = "fargate-backend-blue"
+  }
+}
+
+override_resource {
+  target          = aws_lb_target_group.green
+  override_during = plan
+  values = {
+    arn  = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-green/0123456789abcdef"
+    name = "fargate-backend-green"
+  }
+}
+
+override_resource {
+  target          = aws_lb.this
+  override_during = plan
+  values = {
+    arn        = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/fargate-auto-scaled-backend/0123456789abcdef"
+    arn_suffix = "app/fargate-auto-scaled-backend/0123456789abcdef"
+  }
+}
+
+override_resource {
+  target          = aws_lb_listener.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener/app/fargate-auto-scaled-backend/0123456789abcdef/0123456789abcdef"
+  }
+}
+
+variables {
+  state_bucket = "fasb-test-tfstate"
+}
+
+run "cpu_alarms_watch_the_service_and_fire_their_own_policy" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cpu_high.threshold == 70 && aws_cloudwatch_metric_alarm.cpu_high.comparison_operator == "GreaterThanOrEqualToThreshold"
+    error_message = "The scale-up alarm fires at or above cpu_scale_up_threshold (70)."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cpu_low.threshold == 20 && aws_cloudwatch_metric_alarm.cpu_low.comparison_operator == "LessThanOrEqualToThreshold"
+    error_message = "The scale-down alarm fires at or below cpu_scale_down_threshold (20)."
+  }
+
+  assert {
+    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.cpu_high, aws_cloudwatch_metric_alarm.cpu_low] :
+      a.namespace == "AWS/ECS" && a.metric_name == "CPUUtilization" && a.statistic == "Average" && a.period == 60
+    ])
+    error_message = "Both alarms watch the average AWS/ECS CPUUtilization per 60 s."
+  }
+
+  assert {
+    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.cpu_high, aws_cloudwatch_metric_alarm.cpu_low] :
+      a.dimensions == tomap({ ClusterName = aws_ecs_cluster.this.name, ServiceName = aws_ecs_service.this.name })
+    ])
+    error_message = "Both alarms are scoped to the service (ClusterName, ServiceName)."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cpu_high.alarm_actions == toset([aws_appautoscaling_policy.scale_up.arn])
+    error_message = "The scale-up alarm fires only the scale-up policy."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cpu_low.alarm_actions == toset([aws_appautoscaling_policy.scale_down.arn])
+    error_message = "The scale-down alarm fires only the scale-down policy."
+  }
+
+  assert {
+    condition     = aws_appautoscaling_policy.scale_up.arn != aws_appautoscaling_policy.scale_down.arn
+    error_message = "The two policies are distinct (so the wiring checks above mean something)."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cpu_high.evaluation_periods == 1 && aws_cloudwatch_metric_alarm.cpu_low.evaluation_periods == 3
+    error_message = "Scale up after 1 high period, down after 3 low ones."
+  }
+}
+
+run "step_policies_scale_the_service_desired_count" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_appautoscaling_target.this.resource_id == "service/fargate-auto-scaled-backend/fargate-auto-scaled-backend" &&
+      aws_appautoscaling_target.this.scalable_dimension == "ecs:service:DesiredCount" &&
+      aws_appautoscaling_target.this.min_capacity == 1 && aws_appautoscaling_target.this.max_capacity == 4
+    )
+    error_message = "The target is the service's DesiredCount from min_task_count (1) to max_scaled_task_count (4)."
+  }
+
+  assert {
+    condition = alltrue([for p in [aws_appautoscaling_policy.scale_up, aws_appautoscaling_policy.scale_down] :
+      p.policy_type == "StepScaling" && p.resource_id == aws_appautoscaling_target.this.resource_id &&
+      p.step_scaling_policy_configuration[0].adjustment_type == "ChangeInCapacity"
+    ])
+    error_message = "Both policies step-scale the target by a change in capacity."
+  }
+
+  assert {
+    condition = toset([
+      for s in aws_appautoscaling_policy.scale_up.step_scaling_policy_configuration[0].step_adjustment :
+      format("%s..%s:%+d", coalesce(s.metric_interval_lower_bound, "-inf"), coalesce(s.metric_interval_upper_bound, "+inf"), s.scaling_adjustment)
+    ]) == toset(["0..20:+1", "20..+inf:+2"])
+    error_message = "Scale up adds 1 task for a breach under 20 points and 2 beyond (larger steps for larger breaches)."
+  }
+
+  assert {
+    condition = toset([
+      for s in aws_appautoscaling_policy.scale_down.step_scaling_policy_configuration[0].step_adjustment :
+      format("%s..%s:%+d", coalesce(s.metric_interval_lower_bound, "-inf"), coalesce(s.metric_interval_upper_bound, "+inf"), s.scaling_adjustment)
+    ]) == toset(["-inf..0:-1"])
+    error_message = "Scale down removes 1 task below the threshold."
+  }
+
+  assert {
+    condition     = aws_appautoscaling_policy.scale_up.step_scaling_policy_configuration[0].cooldown == 60 && aws_appautoscaling_policy.scale_down.step_scaling_policy_configuration[0].cooldown == 120
+    error_message = "Cooldowns default to 60 s up and 120 s down."
+  }
+}
+
+run "larger_steps_follow_the_variables" {
+  command = plan
+
+  variables {
+    scale_up_steps  = { small = 2, large = 4, large_breach = 10 }
+    scale_down_step = 2
+  }
+
+  assert {
+    condition = toset([
+      for s in aws_appautoscaling_policy.scale_up.step_scaling_policy_configuration[0].step_adjustment :
+      format("%s..%s:%+d", coalesce(s.metric_interval_lower_bound, "-inf"), coalesce(s.metric_interval_upper_bound, "+inf"), s.scaling_adjustment)
+    ]) == toset(["0..10:+2", "10..+inf:+4"])
+    error_message = "scale_up_steps sets the step sizes and the breach boundary."
+  }
+
+  assert {
+    condition     = one(aws_appautoscaling_policy.scale_down.step_scaling_policy_configuration[0].step_adjustment).scaling_adjustment == -2
+    error_message = "scale_down_step sets how many tasks are removed."
+  }
+}
+
+run "service_is_deployed_by_codedeploy_in_private_subnets" {
+  command = plan
+
+  assert {
+    condition     = aws_ecs_service.this.deployment_controller[0].type == "CODE_DEPLOY"
+    error_message = "CodeDeploy controls the service's deployments."
+  }
+
+  assert {
+    condition = (
+      aws_ecs_service.this.network_configuration[0].assign_public_ip == false &&
+      aws_ecs_service.this.network_configuration[0].subnets == toset(["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"])
+    )
+    error_message = "Tasks run in the private subnets without a public IP."
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.health_check_grace_period_seconds == 60 && aws_ecs_service.this.desired_count == 1
+    error_message = "A 60 s health-check grace period; min_task_count tasks at first."
+  }
+
+  assert {
+    condition = [
+      for lb in aws_ecs_service.this.load_balancer : [lb.target_group_arn, lb.container_name, lb.container_port]
+    ] == [[aws_lb_target_group.blue.arn, "app", 3000]]
+    error_message = "The service starts on the blue target group, container app:3000."
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.task_definition == "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:1"
+    error_message = "The first task definition comes from the task root's state."
+  }
+}
+
+run "load_balancer_checks_health_and_forwards_to_blue" {
+  command = plan
+
+  assert {
+    condition     = aws_lb.this.internal && aws_lb.this.load_balancer_type == "application" && aws_lb.this.drop_invalid_header_fields
+    error_message = "An internal ALB that drops invalid headers."
+  }
+
+  assert {
+    condition = alltrue([for tg in [aws_lb_target_group.blue, aws_lb_target_group.green] :
+      tg.health_check[0].path == "/health" && tg.port == 3000 && tg.target_type == "ip" && tg.deregistration_delay == "30"
+    ])
+    error_message = "Both target groups check /health on the app port with a 30 s deregistration delay."
+  }
+
+  assert {
+    condition     = aws_lb_target_group.blue.name == "fargate-backend-blue" && aws_lb_target_group.green.name == "fargate-backend-green"
+    error_message = "Target group names default to fargate-backend-blue/green."
+  }
+
+  assert {
+    condition     = aws_lb_listener.this.port == 80 && aws_lb_listener.this.default_action[0].target_group_arn == aws_lb_target_group.blue.arn
+    error_message = "The listener on 80 forwards to blue."
+  }
+}
+
+run "codedeploy_blue_green_rolls_back_on_failure_and_5xx" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_codedeploy_app.this.compute_platform == "ECS" &&
+      aws_codedeploy_deployment_group.this.deployment_style[0].deployment_type == "BLUE_GREEN" &&
+      aws_codedeploy_deployment_group.this.deployment_style[0].deployment_option == "WITH_TRAFFIC_CONTROL"
+    )
+    error_message = "An ECS application with a BLUE_GREEN, traffic-controlled deployment group."
+  }
+
+  assert {
+    condition     = aws_codedeploy_deployment_group.this.blue_green_deployment_config[0].terminate_blue_instances_on_deployment_success[0].termination_wait_time_in_minutes == 5
+    error_message = "Old tasks are kept 5 minutes after the switch."
+  }
+
+  assert {
+    condition = (
+      aws_codedeploy_deployment_group.this.auto_rollback_configuration[0].enabled &&
+      aws_codedeploy_deployment_group.this.auto_rollback_configuration[0].events == toset(["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"])
+    )
+    error_message = "Deployments roll back on failure and on alarm."
+  }
+
+  assert {
+    condition     = aws_codedeploy_deployment_group.this.alarm_configuration[0].alarms == toset([aws_cloudwatch_metric_alarm.target_5xx.alarm_name])
+    error_message = "The rollback alarm is the target 5xx alarm."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.target_5xx.metric_name == "HTTPCode_Target_5XX_Count" &&
+      aws_cloudwatch_metric_alarm.target_5xx.dimensions == tomap({ LoadBalancer = aws_lb.this.arn_suffix })
+    )
+    error_message = "The 5xx alarm counts target 5xx responses of this load balancer."
+  }
+
+  assert {
+    condition = (
+      [for tg in aws_codedeploy_deployment_group.this.load_balancer_info[0].target_group_pair_info[0].target_group : tg.name] == ["fargate-backend-blue", "fargate-backend-green"] &&
+      aws_codedeploy_deployment_group.this.load_balancer_info[0].target_group_pair_info[0].prod_traffic_route[0].listener_arns == toset([aws_lb_listener.this.arn])
+    )
+    error_message = "CodeDeploy switches the listener between blue and green."
+  }
+}
+
+run "reject_stop_timeout_not_above_deregistration_delay" {
+  command = plan
+  variables {
+    deregistration_delay_seconds = 45
+  }
+  expect_failures = [aws_lb_target_group.blue]
+}
+
+run "reject_state_bucket_invalid" {
+  command = plan
+  variables {
+    state_bucket = "Not_A_Bucket"
+  }
+  expect_failures = [var.state_bucket]
+}
+
+run "reject_task_state_key_empty" {
+  command = plan
+  variables {
+    task_state_key = ""
+  }
+  expect_failures = [var.task_state_key]
+}
+
+run "reject_min_task_count_zero" {
+  command = plan
+  variables {
+    min_task_count = 0
+  }
+  expect_failures = [var.min_task_count]
+}
+
+run "reject_max_scaled_task_count_below_min" {
+  command = plan
+  variables {
+    min_task_count        = 3
+    max_scaled_task_count = 2
+  }
+  expect_failures = [var.max_scaled_task_count]
+}
+
+run "reject_health_check_grace_period_negative" {
+  command = plan
+  variables {
+    health_check_grace_period_seconds = -1
+  }
+  expect_failures = [var.health_check_grace_period_seconds]
+}
+
+run "reject_blue_target_group_name_over_32" {
+  command = plan
+  variables {
+    blue_target_group_name = "fargate-auto-scaled-backend-blue1"
+  }
+  expect_failures = [var.blue_target_group_name]
+}
+
+run "reject_green_target_group_name_same_as_blue" {
+  command = plan
+  variables {
+    green_target_group_name = "fargate-backend-blue"
+  }
+  expect_failures = [var.green_target_group_name]
+}
+
+run "reject_deregistration_delay_over_3600" {
+  command = plan
+  variables {
+    deregistration_delay_seconds = 3601
+  }
+  expect_failures = [var.deregistration_delay_seconds]
+}
+
+run "reject_target_health_check_threshold_1" {
+  command = plan
+  variables {
+    target_health_check = { healthy_threshold = 1 }
+  }
+  expect_failures = [var.target_health_check]
+}
+
+run "reject_deployment_config_name_ec2" {
+  command = plan
+  variables {
+    deployment_config_name = "CodeDeployDefault.OneAtATime"
+  }
+  expect_failures = [var.deployment_config_name]
+}
+
+run "reject_termination_wait_minutes_over_2880" {
+  command = plan
+  variables {
+    termination_wait_minutes = 2881
+  }
+  expect_failures = [var.termination_wait_minutes]
+}
+
+run "reject_rollback_5xx_threshold_zero" {
+  command = plan
+  variables {
+    rollback_5xx_threshold = 0
+  }
+  expect_failures = [var.rollback_5xx_threshold]
+}
+
+run "reject_cpu_scale_up_threshold_over_100" {
+  command = plan
+  variables {
+    cpu_scale_up_threshold = 101
+  }
+  expect_failures = [var.cpu_scale_up_threshold]
+}
+
+run "reject_cpu_scale_down_threshold_not_below_up" {
+  command = plan
+  variables {
+    cpu_scale_up_threshold   = 50
+    cpu_scale_down_threshold = 50
+  }
+  expect_failures = [var.cpu_scale_down_threshold]
+}
+
+run "reject_cpu_scale_down_threshold_negative" {
+  command = plan
+  variables {
+    cpu_scale_down_threshold = -1
+  }
+  expect_failures = [var.cpu_scale_down_threshold]
+}
+
+run "reject_scale_up_steps_large_smaller_than_small" {
+  command = plan
+  variables {
+    scale_up_steps = { small = 3, large = 2 }
+  }
+  expect_failures = [var.scale_up_steps]
+}
+
+run "reject_scale_up_steps_breach_beyond_100_percent" {
+  command = plan
+  variables {
+    cpu_scale_up_threshold = 90
+    scale_up_steps         = { large_breach = 10 }
+  }
+  expect_failures = [var.scale_up_steps]
+}
+
+run "reject_scale_down_step_zero" {
+  command = plan
+  variables {
+    scale_down_step = 0
+  }
+  expect_failures = [var.scale_down_step]
+}
+
+run "reject_cpu_alarm_period_seconds_45" {
+  command = plan
+  variables {
+    cpu_alarm_period_seconds = 45
+  }
+  expect_failures = [var.cpu_alarm_period_seconds]
+}
+
+run "reject_scale_up_evaluation_periods_zero" {
+  command = plan
+  variables {
+    scale_up_evaluation_periods = 0
+  }
+  expect_failures = [var.scale_up_evaluation_periods]
+}
+
+run "reject_scale_down_evaluation_periods_over_100" {
+  command = plan
+  variables {
+    scale_down_evaluation_periods = 101
+  }
+  expect_failures = [var.scale_down_evaluation_periods]
+}
+
+run "reject_scale_up_cooldown_seconds_negative" {
+  command = plan
+  variables {
+    scale_up_cooldown_seconds = -5
+  }
+  expect_failures = [var.scale_up_cooldown_seconds]
+}
+
+run "reject_scale_down_cooldown_seconds_over_3600" {
+  command = plan
+  variables {
+    scale_down_cooldown_seconds = 3601
+  }
+  expect_failures = [var.scale_down_cooldown_seconds]
+}
