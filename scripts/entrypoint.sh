@@ -179,8 +179,10 @@ dropins=$(find "$script_dir/entrypoint.d" -maxdepth 1 -type f -name '*.sh' 2>/de
 old_ifs=$IFS
 IFS='
 '
+set -f # split the list on newlines only, and expand no patterns in the paths
 for dropin in $dropins; do
   IFS=$old_ifs
+  set +f
   if [ -x "$dropin" ]; then
     log_name=${dropin##*/}
     # shellcheck source=/dev/null
@@ -189,7 +191,9 @@ for dropin in $dropins; do
   else
     log "skipping $dropin: not executable"
   fi
+  set -f
 done
+set +f
 IFS=$old_ifs
 
 app_pid=

@@ -252,3 +252,16 @@ def test_as_root_nginx_workers_run_as_nobody(server):
         assert os.stat(f"/proc/{pid}").st_uid == 65534
     socket_mode = stat.S_IMODE(os.stat(server.runtime_dir / "fcgiapp.sock").st_mode)
     assert socket_mode == 0o666
+
+
+def test_help_lists_every_setting():
+    import subprocess
+    from httpsupport import ENTRYPOINT
+    out = subprocess.run([str(ENTRYPOINT), "--help"], capture_output=True, text=True, timeout=5)
+    assert out.returncode == 0
+    for name in ("PORT", "LISTEN_HOST", "BASE_PATH", "IMAGE", "STRESS_MAX_SECONDS", "NGINX_WORKER_PROCESSES",
+                 "NGINX_WORKER_CONNECTIONS", "NGINX_UPSTREAM_KEEPALIVE", "FCGI_WORKERS", "FCGI_BACKLOG",
+                 "NGINX_STRESS_RATE", "NGINX_STRESS_BURST", "NGINX_ACCESS_LOG", "RUNTIME_DIR", "APP_HOME",
+                 "FCGIAPP_BIN", "NGINX_BIN", "QUIET"):
+        assert f"\n  {name} " in out.stdout, name
+    assert subprocess.run([str(ENTRYPOINT), "--bogus"], capture_output=True, timeout=5).returncode == 2
