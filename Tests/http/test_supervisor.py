@@ -5,13 +5,14 @@ import os
 import signal
 import socket
 import stat
+import subprocess
 import sys
 import threading
 import time
 
 import pytest
 
-from httpsupport import Server, get, port_closed
+from httpsupport import ENTRYPOINT, Server, get, port_closed
 
 
 def assert_stopped_cleanly(s: Server):
@@ -255,8 +256,6 @@ def test_as_root_nginx_workers_run_as_nobody(server):
 
 
 def test_help_lists_every_setting():
-    import subprocess
-    from httpsupport import ENTRYPOINT
     out = subprocess.run([str(ENTRYPOINT), "--help"], capture_output=True, text=True, timeout=5)
     assert out.returncode == 0
     for name in ("PORT", "LISTEN_HOST", "BASE_PATH", "IMAGE", "STRESS_MAX_SECONDS", "NGINX_WORKER_PROCESSES",
