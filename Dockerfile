@@ -43,15 +43,6 @@ RUN swift build -c release --static-swift-stdlib --product FCGIApp \
 # ================================
 FROM ${RUNTIME_IMAGE} AS runtime
 
-ARG VERSION=dev
-ARG REVISION=unknown
-ARG SOURCE_URL=""
-LABEL org.opencontainers.image.title="fargate-auto-scaled-backend" \
-      org.opencontainers.image.description="Swift FastCGI API behind nginx, for ECS Fargate" \
-      org.opencontainers.image.source="${SOURCE_URL}" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}"
-
 # nginx-light: the smallest nginx with FastCGI and limit_req; tini: PID 1 that reaps and forwards
 # signals; gettext-base: envsubst, which renders the nginx templates at start.
 # The user owns nothing in the image: it only writes under RUNTIME_DIR (/tmp). A fixed numeric UID lets
@@ -70,6 +61,17 @@ COPY --chown=root:root nginx/ /opt/fcgiapp/nginx/
 COPY --chown=root:root scripts/entrypoint.sh /opt/fcgiapp/scripts/entrypoint.sh
 COPY --chown=root:root scripts/entrypoint.d/ /opt/fcgiapp/scripts/entrypoint.d/
 COPY --from=build --chown=root:root /staging/bin/ /opt/fcgiapp/bin/
+
+# Declared this late because an ARG takes part in the cache key of every RUN after it: a new revision
+# must not reinstall the packages.
+ARG VERSION=dev
+ARG REVISION=unknown
+ARG SOURCE_URL=""
+LABEL org.opencontainers.image.title="fargate-auto-scaled-backend" \
+      org.opencontainers.image.description="Swift FastCGI API behind nginx, for ECS Fargate" \
+      org.opencontainers.image.source="${SOURCE_URL}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
 
 # RUNTIME_DIR is the only writable path (rendered nginx.conf, pid, temp files, the FastCGI socket), so
 # `--read-only --tmpfs /tmp` works. SWIFT_BACKTRACE: symbolicated crash reports on stderr, using the

@@ -183,9 +183,10 @@ build_swift_image() {
   log "staging the toolchain subset from $toolchain"
   stage_toolchain "$context/toolchain"
   log "toolchain subset: $(du -sh "$context/toolchain" | cut -f1)"
-  # The packages are the official swift:*-bookworm image's, minus lldb's (python, libedit) and git:
+  # The packages are the official swift:*-bookworm image's, minus lldb's (python, libedit):
   # binutils (ld.gold is the default linker), the C/C++ runtime headers and crt files the link step uses,
-  # and the shared libraries the toolchain executables load (curl, xml2, sqlite, ncurses, zstd).
+  # the shared libraries the toolchain executables load (curl, xml2, sqlite, ncurses, zstd), and git
+  # with CA certificates, which `swift package resolve` needs as soon as the package has a dependency.
   cat >"$context/Dockerfile" <<'DOCKERFILE'
 ARG RUNTIME_BASE
 FROM ${RUNTIME_BASE}
@@ -193,7 +194,7 @@ RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
     && apt-get -q install -y --no-install-recommends \
         binutils libc6-dev libgcc-12-dev libstdc++-12-dev \
-        libcurl4 libxml2 libsqlite3-0 libncurses6 libzstd1 zlib1g tzdata \
+        libcurl4 libxml2 libsqlite3-0 libncurses6 libzstd1 zlib1g tzdata git ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY toolchain/ /
 RUN swift --version
@@ -203,7 +204,8 @@ DOCKERFILE
     --build-arg "RUNTIME_BASE=$runtime_tag" \
     --label "$inputs_label=$inputs" \
     --label "org.opencontainers.image.description=Swift $swift_minor build image from the local toolchain" \
-    -t "$swift_tag" "$context" >/dev/null
+    -t "$swift_tag" "$context" >/dev/null 2>"$work/swift-image.log" ||
+    { tail -n 30 "$work/swift-image.log" >&2; fatal "building $swift_tag failed"; }
   rm -rf "$context"
 }
 

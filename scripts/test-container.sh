@@ -85,18 +85,27 @@ build_args=(
   --build-arg SOURCE_URL=https://example.invalid/fargate-auto-scaled-backend
 )
 
+# Builds target $1 of the Dockerfile as tag $2, then removes the image the tag pointed to before (left
+# untagged otherwise; removal fails harmlessly while something still uses it).
+build_tagged() {
+  local target=$1 image_tag=$2 previous
+  previous=$(docker image inspect --format '{{.Id}}' "$image_tag" 2>/dev/null || true)
+  if ! docker build --force-rm "${build_args[@]}" --target "$target" -t "$image_tag" . >"$work/build-$target.log" 2>&1; then
+    tail -n 40 "$work/build-$target.log" >&2
+    fatal "docker build --target $target failed"
+  fi
+  if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect --format '{{.Id}}' "$image_tag")" ]; then
+    docker image rm "$previous" >/dev/null 2>&1 || true
+  fi
+}
+
 log "docker build -t $tag"
-previous_id=$(docker image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
 build_started=$SECONDS
-if ! docker build --force-rm "${build_args[@]}" -t "$tag" . >"$work/build.log" 2>&1; then
-  tail -n 40 "$work/build.log" >&2
-  fatal "docker build failed"
-fi
+# The build stage gets a tag of its own so that it, the layer cache of the next run, is replaced rather
+# than piling up (and holding on to superseded base images) as an untagged image.
+build_tagged build "$tag-build-stage"
+build_tagged runtime "$tag"
 build_seconds=$((SECONDS - build_started))
-# The image this build replaced is left untagged; remove it (fails harmlessly if it is still used).
-if [ -n "$previous_id" ] && [ "$previous_id" != "$(docker image inspect --format '{{.Id}}' "$tag")" ]; then
-  docker image rm "$previous_id" >/dev/null 2>&1 || true
-fi
 
 log "pytest Tests/container"
 pytest_rc=0
@@ -119,13 +128,19 @@ if [ "${CONTAINER_TEST_REBUILD_PROBE:-1}" != 0 ]; then
   changed=$(find "$context/Sources" -name '*.swift' | sort | head -n 1)
   printf '// rebuild probe %s\n' "$(date +%s)" >>"$changed"
   rebuild_started=$SECONDS
-  if docker build --force-rm "${build_args[@]}" -t "$probe_tag" "$context" >"$work/rebuild.log" 2>&1; then
+  # A new commit also changes REVISION, so the probe does too.
+  if docker build --force-rm "${build_args[@]}" --build-arg "REVISION=rebuild-probe-$(date +%s)" \
+    -t "$probe_tag" "$context" >"$work/rebuild.log" 2>&1; then
     rebuild_seconds=$((SECONDS - rebuild_started))
-    # Legacy builder output: "Step N/M : RUN swift package resolve" then " ---> Using cache".
-    resolve_cached=$(awk '/^Step .*swift package resolve/ { getline; print ($0 ~ /Using cache/) ? "yes" : "no" }' \
-      "$work/rebuild.log")
-    build_cached=$(awk '/^Step .*RUN swift build/ { getline; print ($0 ~ /Using cache/) ? "yes" : "no" }' \
-      "$work/rebuild.log")
+    # Legacy builder output: "Step N/M : RUN ..." then " ---> Using cache" when the layer is reused.
+    cached() {
+      awk -v pattern="$1" '$0 ~ "^Step .*" pattern { getline; print ($0 ~ /Using cache/) ? "yes" : "no"; exit }' \
+        "$work/rebuild.log"
+    }
+    build_apt_cached=$(cached 'install -y --no-install-recommends libfcgi-dev')
+    resolve_cached=$(cached 'swift package resolve')
+    build_cached=$(cached 'RUN swift build')
+    runtime_apt_cached=$(cached 'install -y --no-install-recommends nginx-light')
     # The probe's build stage is an untagged image of its own; the real build's stays as the cache.
     probe_build_stage=$(awk '/^Step .*RUN swift build/ { found = 1 } found && /^ ---> [0-9a-f]+$/ { print $2; exit }' \
       "$work/rebuild.log")
@@ -135,7 +150,7 @@ if [ "${CONTAINER_TEST_REBUILD_PROBE:-1}" != 0 ]; then
     if [ -z "$resolve_cached" ]; then
       rebuild_result="unknown (no legacy-builder step lines; ${rebuild_seconds}s)"
     else
-      rebuild_result="dependency layers reused: $resolve_cached; swift build re-ran: $([ "$build_cached" = no ] && echo yes || echo no); ${rebuild_seconds}s"
+      rebuild_result="reused: build packages $build_apt_cached, swift package resolve $resolve_cached, runtime packages $runtime_apt_cached; swift build re-ran: $([ "$build_cached" = no ] && echo yes || echo no); ${rebuild_seconds}s"
     fi
   else
     tail -n 20 "$work/rebuild.log" >&2
