@@ -8,13 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from dockerctl import Container, run_container
-
-# What ECS passes as IMAGE: a repository URL with a digest.
-TEST_IMAGE_URI = (
-    "123456789012.dkr.ecr.eu-west-2.amazonaws.com/fargate-auto-scaled-backend@sha256:"
-    + "0123456789abcdef" * 4
-)
+from dockerctl import TEST_IMAGE_URI, Container, run_container
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,12 @@ from pathlib import Path
 
 NAME_PREFIX = "fcgiapp-test"
 
+# What ECS passes as IMAGE: a repository URL with a digest.
+TEST_IMAGE_URI = (
+    "123456789012.dkr.ecr.eu-west-2.amazonaws.com/fargate-auto-scaled-backend@sha256:"
+    + "0123456789abcdef" * 4
+)
+
 
 def docker(*args: str, timeout: float = 60, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Runs `docker ARGS`, returning the completed process (text output)."""

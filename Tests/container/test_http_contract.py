@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import TEST_IMAGE_URI
-from dockerctl import Container, docker, http_request
+from dockerctl import TEST_IMAGE_URI, Container, docker, http_request
 
 
 def test_host_reports_image_and_container_hostname(app: Container) -> None:
