@@ -3,6 +3,7 @@ bucket, and a scratch copy of terraform/ wired to the emulator."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ VPC_NAME = "private-vpc"  # terraform/config.tfvars private_vpc_name
 PROJECT = "fargate-auto-scaled-backend"
 STATE_BUCKET = "fasb-test-tfstate"
 IMAGE_URI = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/fargate-auto-scaled-backend@sha256:" + "a" * 64
+GITHUB_REPOSITORY = "octo-org/fargate-auto-scaled-backend"
 INIT_ORDER = ["ecr", "task", "service", "network"]
 DESTROY_ORDER = ["service", "network", "task", "ecr"]
 # Which remote state each root reads: data source name -> the variable holding its key.
@@ -62,6 +64,8 @@ class Stack:
 
     def var_args(self, root: str) -> list[str]:
         args = [f"-var-file={self.workdir / 'config.tfvars'}"]
+        if root == "bootstrap":
+            args += [f"-var=state_bucket={STATE_BUCKET}", f"-var=github_repository={GITHUB_REPOSITORY}"]
         if root in REMOTE_STATES:
             args.append(f"-var=state_bucket={STATE_BUCKET}")
         if root == "task":
@@ -71,8 +75,6 @@ class Stack:
     def apply(self, root: str) -> None:
         self.terraform(root, "apply", "-input=false", "-auto-approve", "-lock-timeout=60s", *self.var_args(root))
         out = self.terraform(root, "output", "-json")
-        import json
-
         self.outputs[root] = {name: item["value"] for name, item in json.loads(out.stdout).items()}
 
     def plan_exit_code(self, root: str) -> subprocess.CompletedProcess[str]:
@@ -118,7 +120,7 @@ def _workspace(tmp: Path, aws: Emulator) -> Path:
     workdir = tmp / "terraform"
     shutil.copytree(REPO / "terraform", workdir, ignore=shutil.ignore_patterns(
         ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*_override.tf", "tests", "backend.hcl"))
-    for root in INIT_ORDER:
+    for root in ["bootstrap", *INIT_ORDER]:
         override = _render(HERE / "emulator_override.tf.tpl", ENDPOINT=aws.endpoint)
         if root in REMOTE_STATES:
             name, key_var = REMOTE_STATES[root]
@@ -148,9 +150,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     aws = Emulator.start(region=REGION)
     try:
         network = _create_network(aws)
-        aws.client("s3").create_bucket(Bucket=STATE_BUCKET,
-                                       CreateBucketConfiguration={"LocationConstraint": REGION})
         stack = Stack(aws=aws, network=network, workdir=_workspace(tmp, aws), env=_terraform_env(tmp))
+        # The bootstrap root (local state) creates the state bucket the other roots' backend uses.
+        stack.terraform("bootstrap", "init", "-input=false")
+        stack.apply("bootstrap")
         for root in INIT_ORDER:
             stack.terraform(root, "init", "-input=false", f"-backend-config={stack.workdir / 'backend.hcl'}",
                             f"-backend-config=key={root}.tfstate")

@@ -7,9 +7,33 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DESTROY_ORDER, INIT_ORDER, PROJECT, STATE_BUCKET, Stack
+from conftest import DESTROY_ORDER, GITHUB_REPOSITORY, INIT_ORDER, PROJECT, STATE_BUCKET, Stack
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_bootstrap_created_a_private_versioned_state_bucket_and_deploy_role(stack: Stack) -> None:
+    """The bootstrap root (applied by the fixture) made the bucket the other roots keep their state in,
+    and the deploy role that GitHub's OIDC tokens for this repository may assume."""
+    out = stack.outputs["bootstrap"]
+    assert out["state_bucket_name"] == STATE_BUCKET
+    s3 = stack.aws.client("s3")
+    assert s3.get_bucket_versioning(Bucket=STATE_BUCKET)["Status"] == "Enabled"
+    (rule,) = s3.get_bucket_encryption(Bucket=STATE_BUCKET)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    block = s3.get_public_access_block(Bucket=STATE_BUCKET)["PublicAccessBlockConfiguration"]
+    assert all(block.values()) and len(block) == 4
+    iam = stack.aws.client("iam")
+    role = iam.get_role(RoleName=out["deploy_role_arn"].rsplit("/", 1)[-1])["Role"]
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"]["Federated"] == out["oidc_provider_arn"]
+    assert statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"] == [
+        f"repo:{GITHUB_REPOSITORY}:ref:refs/heads/main"]
+    (policy,) = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
+    version = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]["DefaultVersionId"]
+    document = iam.get_policy_version(PolicyArn=policy["PolicyArn"], VersionId=version)["PolicyVersion"]["Document"]
+    actions = [a for s in document["Statement"] for a in s["Action"]]
+    assert actions and not [a for a in actions if a == "*" or a.endswith(":*")]
 
 
 def test_roots_apply_in_init_order(stack: Stack) -> None:
@@ -255,7 +279,7 @@ def test_destroy_in_destroy_order_leaves_nothing(stack: Stack) -> None:
     assert [g["GroupName"] for g in groups] == ["default"]
     assert aws.client("logs").describe_log_groups()["logGroups"] == []
     roles = [r["RoleName"] for r in aws.client("iam").list_roles()["Roles"] if r["RoleName"].startswith(PROJECT)]
-    assert roles == []
+    assert roles == [f"{PROJECT}-deploy"], "only the bootstrap root's deploy role stays (it is never destroyed here)"
     active = ecs.list_task_definitions(familyPrefix=PROJECT, status="ACTIVE")["taskDefinitionArns"]
     assert len(active) == 2, f"expected the two retained revisions, got {active}"
     for root in INIT_ORDER:

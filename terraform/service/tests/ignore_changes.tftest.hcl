@@ -55,21 +55,21 @@ override_data {
 
 # Valid ARNs where the provider validates references to them.
 override_resource {
-  target          = aws_appautoscaling_policy.scale_up
+  target = aws_appautoscaling_policy.scale_up
   values = {
     arn = "arn:aws:autoscaling:eu-west-2:123456789012:scalingPolicy:11111111-1111-1111-1111-111111111111:resource/ecs/service/fargate-auto-scaled-backend/fargate-auto-scaled-backend:policyName/fargate-auto-scaled-backend-cpu-scale-up"
   }
 }
 
 override_resource {
-  target          = aws_appautoscaling_policy.scale_down
+  target = aws_appautoscaling_policy.scale_down
   values = {
     arn = "arn:aws:autoscaling:eu-west-2:123456789012:scalingPolicy:22222222-2222-2222-2222-222222222222:resource/ecs/service/fargate-auto-scaled-backend/fargate-auto-scaled-backend:policyName/fargate-auto-scaled-backend-cpu-scale-down"
   }
 }
 
 override_resource {
-  target          = aws_lb_target_group.blue
+  target = aws_lb_target_group.blue
   values = {
     arn  = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-blue/0123456789abcdef"
     name = "fargate-backend-blue"
@@ -77,7 +77,7 @@ override_resource {
 }
 
 override_resource {
-  target          = aws_lb_target_group.green
+  target = aws_lb_target_group.green
   values = {
     arn  = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-green/0123456789abcdef"
     name = "fargate-backend-green"
@@ -85,7 +85,7 @@ override_resource {
 }
 
 override_resource {
-  target          = aws_lb.this
+  target = aws_lb.this
   values = {
     arn        = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/fargate-auto-scaled-backend/0123456789abcdef"
     arn_suffix = "app/fargate-auto-scaled-backend/0123456789abcdef"
@@ -93,7 +93,7 @@ override_resource {
 }
 
 override_resource {
-  target          = aws_lb_listener.this
+  target = aws_lb_listener.this
   values = {
     arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener/app/fargate-auto-scaled-backend/0123456789abcdef/0123456789abcdef"
   }

@@ -1,0 +1,221 @@
+# Plan-time checks of the bootstrap root against a mocked AWS provider.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+}
+
+override_resource {
+  target          = aws_s3_bucket.state
+  override_during = plan
+  values = {
+    id  = "fasb-test-tfstate"
+    arn = "arn:aws:s3:::fasb-test-tfstate"
+  }
+}
+
+override_resource {
+  target          = aws_iam_openid_connect_provider.github
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+  }
+}
+
+override_resource {
+  target          = aws_iam_policy.deploy
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::123456789012:policy/fargate-auto-scaled-backend-deploy-policy"
+  }
+}
+
+variables {
+  state_bucket      = "fasb-test-tfstate"
+  github_repository = "octo-org/fargate-auto-scaled-backend"
+}
+
+run "state_bucket_is_versioned_encrypted_and_private" {
+  command = plan
+
+  assert {
+    condition     = aws_s3_bucket.state.bucket == "fasb-test-tfstate" && aws_s3_bucket.state.force_destroy == false
+    error_message = "The state bucket is named by state_bucket and not force-destroyed."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_versioning.state.versioning_configuration[0].status == "Enabled"
+    error_message = "Versioning keeps every state revision."
+  }
+
+  assert {
+    condition     = one([for r in aws_s3_bucket_server_side_encryption_configuration.state.rule : one(r.apply_server_side_encryption_by_default).sse_algorithm]) == "aws:kms"
+    error_message = "States are encrypted with KMS."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_public_access_block.state.block_public_acls && aws_s3_bucket_public_access_block.state.block_public_policy &&
+      aws_s3_bucket_public_access_block.state.ignore_public_acls && aws_s3_bucket_public_access_block.state.restrict_public_buckets
+    )
+    error_message = "All public access is blocked."
+  }
+
+  assert {
+    condition     = jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false" && jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Effect == "Deny"
+    error_message = "Requests without TLS are denied."
+  }
+}
+
+run "deploy_role_trusts_only_this_repository" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_openid_connect_provider.github[0].url == "https://token.actions.githubusercontent.com" && aws_iam_openid_connect_provider.github[0].client_id_list == toset(["sts.amazonaws.com"])
+    error_message = "The GitHub OIDC provider issues tokens for STS."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Principal.Federated == "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "Only the GitHub OIDC provider may assume the role."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] == ["repo:octo-org/fargate-auto-scaled-backend:ref:refs/heads/main"]
+    error_message = "Only workflows of this repository on main may assume the role."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    error_message = "The token audience must be STS."
+  }
+
+  assert {
+    condition     = aws_iam_role.deploy.name == "fargate-auto-scaled-backend-deploy"
+    error_message = "The role is named <project>-deploy by default."
+  }
+}
+
+run "deploy_policy_is_scoped_to_the_project" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : [
+      for a in s.Action : !endswith(a, ":*") && a != "*"
+    ]]))
+    error_message = "No statement grants a whole service (service:*)."
+  }
+
+  assert {
+    condition = alltrue([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+    s.Effect == "Allow" && length(s.Action) > 0 && length(s.Resource) > 0])
+    error_message = "Every statement allows a list of actions on a list of resources."
+  }
+
+  assert {
+    condition = alltrue(flatten([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : [
+      for r in s.Resource : r == "*" || strcontains(r, "fargate-auto-scaled-backend") || strcontains(r, "fasb-test-tfstate") || strcontains(r, "fargate-backend-") || strcontains(r, ":apigateway:") || strcontains(r, "deploymentconfig:") || strcontains(r, "iam::aws:policy/")
+    ]]))
+    error_message = "Named resources are this project's (name prefix, state bucket, target groups) or AWS-owned."
+  }
+
+  assert {
+    condition = toset(flatten([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s.Resource if s.Sid == "EcsClusterAndService"])) == toset([
+      "arn:aws:ecs:eu-west-2:123456789012:cluster/fargate-auto-scaled-backend",
+      "arn:aws:ecs:eu-west-2:123456789012:service/fargate-auto-scaled-backend/*",
+      "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:*",
+    ])
+    error_message = "ECS permissions name the project's cluster, service and task family."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s.Condition["StringEquals"]["iam:PassedToService"] if s.Sid == "IamPassProjectRoles"]) == [
+      "ecs-tasks.amazonaws.com", "codedeploy.amazonaws.com",
+    ]
+    error_message = "Project roles may be passed only to ECS tasks and CodeDeploy."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachment.deploy.policy_arn == aws_iam_policy.deploy.arn
+    error_message = "The scoped policy is attached to the deploy role."
+  }
+}
+
+run "existing_oidc_provider_is_reused" {
+  command = plan
+
+  variables {
+    create_oidc_provider = false
+  }
+
+  override_data {
+    target = data.aws_iam_openid_connect_provider.github
+    values = {
+      arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    }
+  }
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 0 && output.oidc_provider_arn == "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "create_oidc_provider = false looks the provider up instead of creating it."
+  }
+}
+
+run "reject_state_bucket_uppercase" {
+  command = plan
+  variables {
+    state_bucket = "My_Bucket"
+  }
+  expect_failures = [var.state_bucket]
+}
+
+run "reject_noncurrent_state_retention_days_zero" {
+  command = plan
+  variables {
+    noncurrent_state_retention_days = 0
+  }
+  expect_failures = [var.noncurrent_state_retention_days]
+}
+
+run "reject_github_repository_without_owner" {
+  command = plan
+  variables {
+    github_repository = "fargate-auto-scaled-backend"
+  }
+  expect_failures = [var.github_repository]
+}
+
+run "reject_github_oidc_subjects_any" {
+  command = plan
+  variables {
+    github_oidc_subjects = ["*"]
+  }
+  expect_failures = [var.github_oidc_subjects]
+}
+
+run "reject_deploy_role_name_with_space" {
+  command = plan
+  variables {
+    deploy_role_name = "deploy role"
+  }
+  expect_failures = [var.deploy_role_name]
+}
+
+run "reject_target_group_names_over_32" {
+  command = plan
+  variables {
+    target_group_names = ["fargate-auto-scaled-backend-green"]
+  }
+  expect_failures = [var.target_group_names]
+}
