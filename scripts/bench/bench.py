@@ -8,6 +8,7 @@ medians are printed next to the targets. Timing is not asserted: this prints, `m
 
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -133,12 +134,26 @@ class Baseline:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measured_round(port: int, pids, app_pid=None) -> dict:
+    """A wrk run plus CPU figures: the servers' CPU per 10k requests, and how busy other processes kept
+    the machine (everything but the servers and wrk), which is the noise on a shared machine."""
     before, app_before = tree_cpu(pids), tree_cpu([app_pid] if app_pid else [])
+    wrk_before, (idle0, total0) = children_cpu(), machine_times()
     result = wrk(port)
+    idle1, total1 = machine_times()
+    servers = tree_cpu(pids) - before
     per_10k = 10_000 / max(1, result["requests"])
-    result["cpu_per_10k"] = (tree_cpu(pids) - before) * per_10k
+    result["cpu_per_10k"] = servers * per_10k
     result["app_cpu_per_10k"] = (tree_cpu([app_pid] if app_pid else []) - app_before) * per_10k
+    jiffy = os.sysconf("SC_CLK_TCK")
+    busy = (total1 - total0 - (idle1 - idle0)) / jiffy
+    others = busy - servers - (children_cpu() - wrk_before)
+    result["others_pct"] = max(0.0, others) / max(1e-9, (total1 - total0) / jiffy) * 100
     return result
 
 
@@ -201,7 +216,8 @@ def main() -> int:
             base_runs.append(measured_round(baseline.port, baseline.pids()))
             app_runs.append(measured_round(server.port, app_pids, app))
             log(f"round {i + 1}: app {app_runs[-1]['rps']:.0f} req/s p99 {app_runs[-1]['p99']:.2f} ms, "
-                f"baseline {base_runs[-1]['rps']:.0f} req/s")
+                f"baseline {base_runs[-1]['rps']:.0f} req/s; other processes "
+                f"{app_runs[-1]['others_pct']:.0f}% / {base_runs[-1]['others_pct']:.0f}% of the machine")
         time.sleep(1.0)
         rss_idle = rss_mb(app)
 
@@ -215,7 +231,8 @@ def main() -> int:
         for name, runs in (("nginx + FastCGI /dev/host", app_runs), ("nginx alone (baseline)", base_runs)):
             print(f"  {name:28} {med(runs, 'rps'):9.0f} {med(runs, 'p50'):8.2f} {med(runs, 'p99'):8.2f} "
                   f"{med(runs, 'cpu_per_10k'):10.3f}")
-        print(f"  of which the app: {med(app_runs, 'app_cpu_per_10k'):.3f} CPU s/10k")
+        print(f"  of which the app: {med(app_runs, 'app_cpu_per_10k'):.3f} CPU s/10k; other processes used "
+              f"{med(app_runs + base_runs, 'others_pct'):.0f}% of the machine (noise)")
         print(f"  ratio to baseline: {ratio:.2f}  (target >= {TARGET_RATIO:.2f}: {verdict(ratio >= TARGET_RATIO)})")
         p99 = med(app_runs, "p99")
         print(f"  /dev/host p99: {p99:.2f} ms  (target <= {TARGET_P99_MS:.0f} ms: {verdict(p99 <= TARGET_P99_MS)})")
