@@ -157,6 +157,12 @@ def test_ensure_image_stops_on_a_missing_repository(aws: dict[str, str], source_
     assert docker_calls(aws) == []
 
 
+def test_ensure_image_before_init_says_to_run_init(aws: dict[str, str]) -> None:
+    """Deploy on a stack that was never created: the ecr root has no repository_url output."""
+    result = run("ensure-image.sh", "--repository-url", "", "--tag", "src-1", env=aws)
+    assert result.code == 1 and "run the Init workflow first" in result.stderr
+
+
 @pytest.mark.parametrize("url", ["not-a-url", "registry/UPPER"])
 def test_ensure_image_rejects_a_malformed_repository_url(aws: dict[str, str], url: str) -> None:
     result = run("ensure-image.sh", "--repository-url", url, "--tag", "src-1", env=aws)

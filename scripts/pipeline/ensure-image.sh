@@ -16,7 +16,7 @@ Outputs ($GITHUB_OUTPUT in Actions, otherwise stdout, key=value):
   image_uri  URL@sha256:...   (the digest ECR reports for TAG)
   built      true when this run built and pushed the image, false when ECR already had TAG
 Environment:
-  DOCKER_BUILD_PLATFORM  default linux/amd64 (what the Fargate task runs)
+  DOCKER_BUILD_PLATFORM  default linux/amd64 (what the Fargate task runs); empty: the builder's own
 USAGE
 }
 
@@ -24,13 +24,15 @@ repository_url='' tag='' source_dir=''
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
-    --repository-url) repository_url=${2:?--repository-url needs a value}; shift 2 ;;
+    --repository-url) [ $# -ge 2 ] || { usage >&2; exit 2; }; repository_url=$2; shift 2 ;;
     --tag) tag=${2:?--tag needs a value}; shift 2 ;;
     --source-dir) source_dir=${2:?--source-dir needs a value}; shift 2 ;;
     *) usage >&2; exit 2 ;;
   esac
 done
-[[ -n $repository_url && -n $tag ]] || { usage >&2; exit 2; }
+[ -n "$tag" ] || { usage >&2; exit 2; }
+# Deploy reads the URL from the ecr root's outputs; none means the stack was never created.
+[ -n "$repository_url" ] || fatal "no repository URL: the ecr root has no outputs (run the Init workflow first)"
 [[ $repository_url =~ ^([^/]+)/([a-z0-9][a-z0-9._/-]*)$ ]] ||
   fatal "repository URL '$repository_url' is not REGISTRY/NAME"
 registry=${BASH_REMATCH[1]} repository_name=${BASH_REMATCH[2]}
@@ -60,7 +62,8 @@ else
   require_cmd docker
   [ -f "$source_dir/Dockerfile" ] || fatal "no Dockerfile in $source_dir"
   log "building $repository_url:$tag"
-  docker build --platform "${DOCKER_BUILD_PLATFORM:-linux/amd64}" \
+  platform=${DOCKER_BUILD_PLATFORM-linux/amd64}
+  docker build ${platform:+--platform "$platform"} \
     --label "org.opencontainers.image.revision=${GITHUB_SHA:-local}" \
     --tag "$repository_url:$tag" "$source_dir" >&2
   log "logging in to $registry"
