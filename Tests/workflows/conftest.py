@@ -1,47 +1,18 @@
-"""Fixtures for the workflow tests: the AWS emulator, an environment that points the AWS CLI at it, and a
-runner for the pipeline scripts that parses their key=value outputs."""
+"""Fixtures for the workflow tests: the AWS emulator for the session, and per test an environment that points
+the AWS CLI at it after a reset (helpers live in workflow_support.py)."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from support import REGION, REPO
-
-FAKES = Path(__file__).resolve().parent / "fakes"
-
-
-@dataclass
-class Emulator:
-    """A running emulator and the control file of its CodeDeploy test double."""
-
-    url: str
-    control: Path
-
-    def reset(self) -> None:
-        """Forgets every resource (moto's reset), so tests do not see each other's."""
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        urllib.request.urlopen(request, timeout=10).read()
-        self.control.unlink(missing_ok=True)
-
-    def deployments_will(self, status: str, after_polls: int = 2, **error: str) -> None:
-        """Tells the CodeDeploy test double how the next polls end (see patches/codedeploy_deployments.py)."""
-        control: dict[str, object] = {"status": status, "afterPolls": after_polls}
-        if error:
-            control["errorInformation"] = error
-        self.control.write_text(json.dumps(control))
-
-    def deployments_never_progress(self) -> None:
-        self.control.unlink(missing_ok=True)
+from workflow_support import REPO, Emulator, scripts_env
 
 
 @pytest.fixture(scope="session")
@@ -77,28 +48,6 @@ def stop(pid: int, timeout: float = 10) -> None:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         return
-
-
-def scripts_env(emulator: Emulator, docker_log: Path) -> dict[str, str]:
-    """Environment for the scripts: AWS CLI pointed at the emulator, the fake docker first on PATH, and no
-    GitHub, AWS or Terraform variables from the caller (so outputs go to stdout and nothing real is reached)."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "GITHUB_", "TF_")) and key != "DOCKER_HOST"
-    }
-    env.update(
-        AWS_ENDPOINT_URL=emulator.url,
-        AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_PAGER="",
-        PATH=f"{FAKES}{os.pathsep}{env.get('PATH', '')}",
-        FAKE_DOCKER_LOG=str(docker_log),
-    )
-    return env
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
-import shutil
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import ACCOUNT, REGION, REPO, aws_cli, docker_calls, run
+from workflow_support import ACCOUNT, REGION, REPO, aws_cli, docker_calls, run
 
 TASK_DEFINITION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/fargate-auto-scaled-backend:3"
 SCRIPTS = sorted(path.name for path in (REPO / "scripts" / "pipeline").glob("*.sh"))
@@ -431,5 +431,5 @@ def test_destroy_refuses_an_unknown_root_before_touching_anything() -> None:
 
 
 def test_terraform_root_refuses_a_path_as_root() -> None:
-    result = run("terraform-root.sh", "apply", "../bootstrap", env={"PATH": shutil.os.environ["PATH"]})
+    result = run("terraform-root.sh", "apply", "../bootstrap", env={"PATH": os.environ["PATH"]})
     assert result.code == 1 and "plain directory name" in result.stderr

@@ -26,8 +26,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import Emulator, scripts_env
-from support import REGION, REPO, Result, aws_cli, docker_calls, run
+from workflow_support import REGION, REPO, Emulator, Result, aws_cli, docker_calls, run, scripts_env
 
 TERRAFORM_TESTS = REPO / "Tests" / "terraform"
 ROOTS = ["ecr", "task", "service", "network"]

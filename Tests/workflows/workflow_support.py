@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,53 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 REGION = "eu-west-2"
 ACCOUNT = "123456789012"
+FAKES = Path(__file__).resolve().parent / "fakes"
+
+
+@dataclass
+class Emulator:
+    """A running emulator and the control file of its CodeDeploy test double."""
+
+    url: str
+    control: Path
+
+    def reset(self) -> None:
+        """Forgets every resource (moto's reset), so tests do not see each other's."""
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        urllib.request.urlopen(request, timeout=10).read()
+        self.control.unlink(missing_ok=True)
+
+    def deployments_will(self, status: str, after_polls: int = 2, **error: str) -> None:
+        """Tells the CodeDeploy test double how the next polls end (see patches/codedeploy_deployments.py)."""
+        control: dict[str, object] = {"status": status, "afterPolls": after_polls}
+        if error:
+            control["errorInformation"] = error
+        self.control.write_text(json.dumps(control))
+
+    def deployments_never_progress(self) -> None:
+        self.control.unlink(missing_ok=True)
+
+
+def scripts_env(emulator: Emulator, docker_log: Path) -> dict[str, str]:
+    """Environment for the scripts: AWS CLI pointed at the emulator, the fake docker first on PATH, and no
+    GitHub, AWS or Terraform variables from the caller (so outputs go to stdout and nothing real is reached)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("AWS_", "GITHUB_", "TF_")) and key != "DOCKER_HOST"
+    }
+    env.update(
+        AWS_ENDPOINT_URL=emulator.url,
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_REGION=REGION,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_PAGER="",
+        PATH=f"{FAKES}{os.pathsep}{env.get('PATH', '')}",
+        FAKE_DOCKER_LOG=str(docker_log),
+    )
+    return env
 
 
 @dataclass
