@@ -1,0 +1,136 @@
+"""The workflow files themselves: the seed's job order, the security habits (pins, permissions, no expressions
+in shell), and that every script they call exists — the same scripts the rehearsal runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workflow_support import REPO
+
+WORKFLOWS = REPO / ".github" / "workflows"
+ACTIONS = REPO / ".github" / "actions"
+FILES = sorted(WORKFLOWS.glob("*.yml")) + sorted(ACTIONS.glob("*/action.yml"))
+PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
+
+
+def load(name: str) -> dict:
+    return yaml.safe_load((WORKFLOWS / name).read_text())
+
+
+def jobs(name: str) -> dict[str, dict]:
+    return load(name)["jobs"]
+
+
+def triggers(workflow: dict) -> dict:
+    # YAML 1.1 reads the key `on` as the boolean true.
+    return workflow.get("on", workflow.get(True))
+
+
+def order(name: str) -> list[str]:
+    """The jobs of a workflow in the order their `needs` force (a chain is expected)."""
+    graph = {job: set([spec.get("needs")] if isinstance(spec.get("needs"), str) else spec.get("needs", []))
+             for job, spec in jobs(name).items()}
+    ordered: list[str] = []
+    while graph:
+        ready = sorted(job for job, needs in graph.items() if needs <= set(ordered))
+        assert len(ready) == 1, f"{name}: jobs {ready} are not ordered by needs"
+        ordered.append(ready[0])
+        del graph[ready[0]]
+    return ordered
+
+
+def steps(name: str) -> list[tuple[str, dict]]:
+    return [(job, step) for job, spec in jobs(name).items() for step in spec.get("steps", [])]
+
+
+def test_init_runs_the_seeds_steps_in_order() -> None:
+    assert order("init.yml") == ["ecs-check", "ecr", "image", "task", "service", "network", "test"]
+    init = jobs("init.yml")
+    assert "service_exists != 'true'" in init["image"]["if"], "the initial image only for a new stack"
+    assert [init[job]["with"]["root"] for job in ("ecr", "task", "service", "network")] == [
+        "ecr", "task", "service", "network"]
+
+
+def test_deploy_builds_applies_checks_then_deploys() -> None:
+    assert order("deploy.yml") == ["ecr", "image", "task", "check", "deploy"]
+    deploy = jobs("deploy.yml")
+    assert deploy["deploy"]["if"] == "needs.check.outputs.deploy == 'true'"
+    assert triggers(load("deploy.yml")) == {"push": {"branches": ["main"]}}
+
+
+def test_destroy_runs_service_network_task_ecr() -> None:
+    assert order("destroy.yml") == ["service", "network", "task", "ecr"]
+    assert {spec["with"]["command"] for spec in jobs("destroy.yml").values()} == {"destroy"}
+
+
+@pytest.mark.parametrize("name", ["init.yml", "deploy.yml", "destroy.yml"])
+def test_stack_workflows_never_overlap_nor_cancel_each_other(name: str) -> None:
+    assert load(name)["concurrency"] == {"group": "aws-stack", "cancel-in-progress": False}
+
+
+@pytest.mark.parametrize("name", ["init.yml", "destroy.yml"])
+def test_init_and_destroy_are_manual(name: str) -> None:
+    assert triggers(load(name)) == {"workflow_dispatch": None}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name if path.parent == WORKFLOWS else path.parent.name)
+def test_remote_actions_are_pinned_to_a_commit_with_its_version(path: Path) -> None:
+    for line in path.read_text().splitlines():
+        if re.match(r"^\s*(-\s+)?uses:", line) and "$/" not in line:
+            assert PINNED.match(line), f"{path.name}: not pinned to a full SHA with a version comment: {line.strip()}"
+
+
+@pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yml")), ids=lambda path: path.name)
+def test_least_privilege_and_bounded_jobs(path: Path) -> None:
+    """No workflow-wide permissions; every job says what it needs, has a timeout (or is a reusable workflow
+    call, whose jobs have one), and checks out without persisting the token."""
+    workflow = yaml.safe_load(path.read_text())
+    assert workflow["permissions"] == {}
+    for job, spec in workflow["jobs"].items():
+        assert spec["permissions"]["contents"] == "read", f"{path.name}/{job}"
+        assert set(spec["permissions"]) <= {"contents", "id-token"}, f"{path.name}/{job}"
+        assert "timeout-minutes" in spec or "uses" in spec, f"{path.name}/{job} has no timeout"
+        for step in spec.get("steps", []):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, f"{path.name}/{job}"
+
+
+@pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yml")), ids=lambda path: path.name)
+def test_only_aws_jobs_get_an_oidc_token(path: Path) -> None:
+    workflow = yaml.safe_load(path.read_text())
+    for job, spec in workflow["jobs"].items():
+        uses_aws = "uses" in spec or any("aws-credentials" in step.get("uses", "") for step in spec.get("steps", []))
+        assert (spec["permissions"].get("id-token") == "write") == uses_aws, f"{path.name}/{job}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name if path.parent == WORKFLOWS else path.parent.name)
+def test_shell_steps_take_inputs_from_env_not_expressions(path: Path) -> None:
+    """`${{ }}` inside run: would let a value become shell code; values go through env instead."""
+    document = yaml.safe_load(path.read_text())
+    all_steps = document.get("runs", {}).get("steps", []) + [
+        step for spec in document.get("jobs", {}).values() for step in spec.get("steps", [])]
+    for step in all_steps:
+        assert "${{" not in step.get("run", ""), f"{path.name}: {step.get('name')}"
+
+
+def test_every_script_the_workflows_call_exists_and_is_executable() -> None:
+    called = set()
+    for name in ("init.yml", "deploy.yml", "destroy.yml", "terraform.yml", "ci.yml"):
+        for _, step in steps(name):
+            called.update(re.findall(r"scripts/[\w./-]+\.sh", step.get("run", "")))
+    assert {"scripts/pipeline/ecs-check.sh", "scripts/pipeline/ensure-image.sh", "scripts/pipeline/image-tag.sh",
+            "scripts/pipeline/terraform-root.sh", "scripts/pipeline/destroy.sh", "scripts/pipeline/smoke-test.sh",
+            "scripts/pipeline/task-definition-changed.sh", "scripts/pipeline/create-deployment.sh"} <= called
+    for script in called:
+        path = REPO / script
+        assert path.is_file() and path.stat().st_mode & 0o111, f"{script} is missing or not executable"
+
+
+def test_terraform_is_the_version_the_repository_uses() -> None:
+    action = yaml.safe_load((ACTIONS / "setup-terraform" / "action.yml").read_text())
+    (step,) = action["runs"]["steps"]
+    assert step["with"] == {"terraform_version": "1.11.4", "terraform_wrapper": False}
