@@ -8,8 +8,8 @@ usage() {
 Usage: scripts/install-deps.sh PROFILE
   run    nginx and libfcgi-dev: what `make run` needs besides the Swift toolchain
   bench  run + wrk
-  test   run + shellcheck, yamllint, Docker engine, docker-compose, debootstrap, tini,
-         pytest and moto (system Python) and the offline linters (a private virtualenv)
+  test   run + shellcheck, yamllint, Docker engine, docker-compose, debootstrap, tini, jq,
+         pytest, moto and the AWS CLI (system Python) and the offline linters (a private virtualenv)
 Environment:
   TOOLS_VENV  virtualenv for the linters (default: ~/.cache/fargate-auto-scaled-backend/tools)
 USAGE
@@ -23,7 +23,7 @@ case "$1" in
   -h|--help) usage; exit 0 ;;
   run) apt_packages=(libfcgi-dev pkg-config gettext-base) ;;
   bench) apt_packages=(libfcgi-dev pkg-config gettext-base wrk) ;;
-  test) apt_packages=(libfcgi-dev pkg-config gettext-base shellcheck yamllint docker.io docker-compose debootstrap tini) ;;
+  test) apt_packages=(libfcgi-dev pkg-config gettext-base shellcheck yamllint docker.io docker-compose debootstrap tini jq) ;;
   *) usage >&2; exit 2 ;;
 esac
 profile=$1
@@ -50,10 +50,15 @@ command -v swift >/dev/null 2>&1 || [ -x /opt/swift/usr/bin/swift ] ||
 
 [ "$profile" = test ] || exit 0
 
-# pytest and moto run the HTTP-level tests and the AWS emulator from the system Python.
-if ! python3 -c 'import pytest, moto, flask' 2>/dev/null; then
-  log "installing pytest and moto"
-  python3 -m pip install -q pytest 'moto[server]' || fatal "pip install pytest moto[server] failed"
+# pytest and moto run the HTTP-level tests and the AWS emulator from the system Python; the pipeline scripts
+# call the AWS CLI, which the rehearsal points at the emulator.
+python_packages=()
+python3 -c 'import pytest' 2>/dev/null || python_packages+=(pytest)
+python3 -c 'import moto, flask' 2>/dev/null || python_packages+=('moto[server]')
+command -v aws >/dev/null 2>&1 || python_packages+=(awscli)
+if [ ${#python_packages[@]} -gt 0 ]; then
+  log "installing ${python_packages[*]}"
+  python3 -m pip install -q "${python_packages[@]}" || fatal "pip install ${python_packages[*]} failed"
 fi
 
 # The linters pin their own dependencies (checkov especially), so they live in a virtualenv of their own
