@@ -58,7 +58,8 @@ python3 -c 'import moto, flask' 2>/dev/null || python_packages+=('moto[server]')
 command -v aws >/dev/null 2>&1 || python_packages+=(awscli)
 if [ ${#python_packages[@]} -gt 0 ]; then
   log "installing ${python_packages[*]}"
-  python3 -m pip install -q "${python_packages[@]}" || fatal "pip install ${python_packages[*]} failed"
+  # Debian's own python3 refuses pip installs (PEP 668) unless told; pyenv or venv pythons ignore this.
+  PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q "${python_packages[@]}" || fatal "pip install ${python_packages[*]} failed"
 fi
 
 # The linters pin their own dependencies (checkov especially), so they live in a virtualenv of their own
