@@ -31,6 +31,11 @@ profile=$1
 # Any nginx flavour will do; nginx-light is the smallest that has FastCGI and limit_req.
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_packages+=(nginx-light)
 
+# The test tools come from pip; Debian splits pip and venv out of python3.
+if [ "$1" = test ] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  apt_packages+=(python3-pip python3-venv)
+fi
+
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
