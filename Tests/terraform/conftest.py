@@ -55,7 +55,8 @@ class Stack:
 
     def terraform(self, root: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         command, *rest = args
-        result = subprocess.run(["terraform", f"-chdir={self.workdir / root}", command, "-no-color", *rest], env=self.env,
+        color = [] if command == "state" else ["-no-color"]  # `state` takes it after its subcommand only
+        result = subprocess.run(["terraform", f"-chdir={self.workdir / root}", command, *color, *rest], env=self.env,
                                 capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
         if check and result.returncode != 0:
             raise AssertionError(f"terraform {command} {root} failed ({result.returncode}):\n"
@@ -136,9 +137,12 @@ def _terraform_env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_VAR_"))}
     env.update(TF_IN_AUTOMATION="1", TF_INPUT="0", AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_REGION=REGION, AWS_EC2_METADATA_DISABLED="true")
-    if not env.get("TF_CLI_CONFIG_FILE"):
+    # Offline: use the caller's CLI config if it exists (scripts/test-terraform.sh writes one), else our own
+    # that installs the provider from the filesystem mirror only.
+    if not os.path.isfile(env.get("TF_CLI_CONFIG_FILE", "")):
+        mirror = env.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
         config = tmp / "terraform.tfrc"
-        config.write_text('provider_installation {\n  filesystem_mirror {\n    path = "/opt/tf-plugins"\n  }\n}\n',
+        config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n',
                           encoding="utf-8")
         env["TF_CLI_CONFIG_FILE"] = str(config)
     return env
