@@ -53,5 +53,8 @@ while :; do
   fi
   sleep 0.2
 done
+# Only the log (if it lives there) is worth keeping once the emulator answers.
+rm -f "$port_file"
+rmdir "$work" 2>/dev/null || true
 log "ready on http://127.0.0.1:$port (pid $pid, log $log_file)"
 printf '%s %s\n' "$port" "$pid"
