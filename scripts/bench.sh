@@ -10,6 +10,8 @@ Usage: scripts/bench.sh
 Installs wrk if missing, builds FCGIApp (release) and runs scripts/bench/bench.py.
 Environment:
   BENCH_ROUNDS (5), BENCH_SECONDS (5), BENCH_CONNECTIONS (64), BENCH_STRESS_SECONDS (5; 0 skips the stress table)
+  BENCH_CPU_GROUP (auto): run everything in one CPU cgroup as a container does; off keeps the sessions
+  as started (with autogroups the SCHED_IDLE stress then competes with nginx and wrk as a group)
   NGINX_WORKER_PROCESSES, NGINX_UPSTREAM_KEEPALIVE, FCGI_WORKERS, NGINX_WORKER_CONNECTIONS, FCGI_BACKLOG,
   NGINX_ACCESS_LOG: passed to the entrypoint (and mirrored in the baseline) to compare sizings.
 USAGE

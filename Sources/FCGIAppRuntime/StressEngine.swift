@@ -10,7 +10,10 @@ import Synchronization
 /// spins while behind and sleeps while ahead. The average is therefore what was asked even when the
 /// cgroup throttles the task or other threads briefly compete (up to `DutyCycle.maxDebt` of CPU is made up), and
 /// the load stays smooth within any one-minute window. Stress threads run under `SCHED_IDLE` (or nice 19
-/// if that is refused) so request threads always win the CPU.
+/// if that is refused) so request threads always win the CPU. The kernel ranks `SCHED_IDLE` only within
+/// one CPU scheduling group: in a container that group holds nginx and the app, so a woken request
+/// preempts stress at once; on a host with session autogroups, nginx (another session) and local clients
+/// compete with the app's group as a whole and wait for its slices (see scripts/bench/cpugroup.py).
 ///
 /// ```swift
 /// let engine = StressEngine(cpusAllowed: 2, logger: .standardError())
