@@ -281,8 +281,8 @@ def test_deploy_after_a_source_change_deploys_the_new_task_definition(rehearsal:
 
 
 def test_destroy_leaves_nothing_behind(rehearsal: Rehearsal) -> None:
-    """service -> network -> task -> ecr; every state is empty and the AWS APIs list nothing of the stack.
-    (Task definition revisions stay registered by design: the task root keeps them for rollbacks.)"""
+    """service -> network -> task -> ecr; every state is empty and the AWS APIs list nothing of the stack,
+    including the task definition revisions the task root keeps registered for rollbacks while it exists."""
     destroyed = rehearsal.step("destroy.sh")
     order = [line.split("destroy ", 1)[1] for line in destroyed.stderr.splitlines() if ": destroy " in line]
     assert order == ["service", "network", "task", "ecr"]
@@ -290,6 +290,7 @@ def test_destroy_leaves_nothing_behind(rehearsal: Rehearsal) -> None:
         assert rehearsal.outputs(root) == {}, f"{root} still has outputs"
     env = rehearsal.env
     assert aws_cli(env, "ecr", "describe-repositories")["repositories"] == []
+    assert aws_cli(env, "ecs", "list-task-definitions", "--status", "ACTIVE")["taskDefinitionArns"] == []
     clusters = aws_cli(env, "ecs", "list-clusters")["clusterArns"]
     if clusters:  # moto keeps a deleted cluster listed as INACTIVE, as AWS does for a while
         described = aws_cli(env, "ecs", "describe-clusters", "--clusters", *clusters)["clusters"]
