@@ -61,12 +61,15 @@ final class FastCGIConnection: FastCGIExchange {
 
   func send(_ bytes: [UInt8]) throws {
     let stream = request.pointee.out
-    try SystemCall.check("FCGX_PutStr") {
-      bytes.withUnsafeBufferPointer { buffer in
-        buffer.withMemoryRebound(to: CChar.self) {
-          FCGX_PutStr($0.baseAddress, Int32($0.count), stream)
-        }
+    // A failed stream makes FCGX_PutStr return -1 without setting errno (the error lives in the stream),
+    // so it is checked once and never retried: a stale EINTR must not make a worker spin on a dead stream.
+    let written = bytes.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) {
+        FCGX_PutStr($0.baseAddress, Int32($0.count), stream)
       }
+    }
+    if written != Int32(bytes.count) {
+      throw SystemError(call: "FCGX_PutStr", function: #function, code: FCGX_GetError(stream))
     }
   }
 }

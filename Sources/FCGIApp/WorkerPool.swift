@@ -8,7 +8,8 @@ import Synchronization
 /// Shutdown: `beginShutdown()` marks the pool and shuts the listen socket down, which makes every
 /// blocked `accept()` fail with EINVAL; a worker then exits after the request it is serving. A worker
 /// idling on a kept-alive nginx connection wakes when nginx closes it (nginx quits first in the
-/// container), otherwise the server's drain deadline ends the process.
+/// container); otherwise the server stops waiting for it once no request has been in flight for a short
+/// grace period (`Server.waitForWorkers`), or at the drain deadline while one still is.
 final class WorkerPool: Sendable {
   private let listenSocket: Int32
   private let handler: RequestHandler

@@ -18,5 +18,4 @@ public struct HTTPStatus: Sendable, Equatable {
   public static let badRequest = HTTPStatus(code: 400, reason: "Bad Request")
   public static let notFound = HTTPStatus(code: 404, reason: "Not Found")
   public static let methodNotAllowed = HTTPStatus(code: 405, reason: "Method Not Allowed")
-  public static let internalServerError = HTTPStatus(code: 500, reason: "Internal Server Error")
 }
