@@ -31,12 +31,12 @@ profile=$1
 # Any nginx flavour will do; nginx-light is the smallest that has FastCGI and limit_req.
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_packages+=(nginx-light)
 
-# Any Docker engine and Compose will do (CI runners bring Docker's own packages, which conflict with
+# Any Docker engine and docker-compose will do (CI runners bring Docker's own packages, which conflict with
 # Debian's); Debian's are installed only where there is none.
 if [ "$1" = test ]; then
   # The engine decides: some machines ship the docker client alone.
   command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || apt_packages+=(docker.io)
-  command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || apt_packages+=(docker-compose)
+  command -v docker-compose >/dev/null 2>&1 || apt_packages+=(docker-compose)
 fi
 
 # The test tools come from pip; Debian splits pip and venv out of python3.
