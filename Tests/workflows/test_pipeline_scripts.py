@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -336,14 +337,19 @@ def test_a_failed_or_stopped_deployment_fails_with_codedeploys_error(
 def test_a_deployment_that_never_ends_fails_at_the_timeout(
     aws: dict[str, str], deployment_group: tuple[str, str], emulator
 ) -> None:
-    """moto's own behaviour (status Created forever) stands for a stuck deployment: bounded, then exit 1."""
+    """moto's own behaviour (status Created forever) stands for a stuck deployment: bounded, then stopped
+    with a rollback request (so the next Deploy is not refused), and exit 1."""
     emulator.deployments_never_progress()
     started = time.monotonic()
     result = deploy(aws, deployment_group, "--timeout", "3")
     elapsed = time.monotonic() - started
     assert result.code == 1
-    assert "still Created after 3s" in result.stderr
+    assert "still Created after 3s; stopped it and asked CodeDeploy to roll back" in result.stderr
     assert elapsed < 30, "the watcher must stop at its deadline"
+    deployment_id = re.search(r"deployment (\S+) still", result.stderr).group(1)
+    info = aws_cli(aws, "deploy", "get-deployment", "--deployment-id", deployment_id)["deploymentInfo"]
+    assert (info["status"], info["rollbackInfo"]["rollbackMessage"]) == (
+        "Stopped", "fake: automatic rollback requested: True")
 
 
 def test_watching_an_unknown_deployment_fails(aws: dict[str, str]) -> None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Follows one CodeDeploy deployment until it ends. Succeeded -> exit 0; Failed or Stopped -> CodeDeploy's own
-# error code and message and exit 1; still running at the deadline -> the last status and exit 1, so a stuck
-# blue/green deployment fails the workflow within its bound instead of holding the runner.
+# error code and message and exit 1; still running at the deadline -> stopped with rollback, the last status and
+# exit 1, so a stuck blue/green deployment fails the workflow within its bound instead of holding the runner.
 set -euo pipefail
 # shellcheck source=scripts/pipeline/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
@@ -10,7 +10,8 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/pipeline/watch-deployment.sh --deployment-id ID [--timeout SECONDS] [--interval SECONDS]
 Polls `aws deploy get-deployment` every --interval seconds (default 15) for at most --timeout seconds
-(default 1800). Exit status: 0 Succeeded, 1 Failed, Stopped, timed out or the deployment cannot be read.
+(default 1800); at the deadline it stops the deployment with automatic rollback.
+Exit status: 0 Succeeded, 1 Failed, Stopped, timed out or the deployment cannot be read.
 USAGE
 }
 
@@ -53,7 +54,12 @@ while :; do
       ;;
   esac
   if [ "$SECONDS" -ge "$deadline" ]; then
-    fatal "deployment $deployment_id still $status after ${timeout}s; see it in the CodeDeploy console"
+    # A deployment left running would make the next Deploy fail with DeploymentLimitExceeded, so it is
+    # stopped and rolled back; if even that fails, say so, and the console shows it.
+    if aws deploy stop-deployment --deployment-id "$deployment_id" --auto-rollback-enabled --output json >/dev/null; then
+      fatal "deployment $deployment_id still $status after ${timeout}s; stopped it and asked CodeDeploy to roll back"
+    fi
+    fatal "deployment $deployment_id still $status after ${timeout}s and could not be stopped; stop it in the CodeDeploy console"
   fi
   # Never sleep past the deadline: the last poll happens at it.
   remaining=$((deadline - SECONDS))

@@ -20,7 +20,8 @@ Nothing here deploys anything: no task set is created and no traffic moves. The 
 the AppSpec's ``TaskDefinition`` (what CodeDeploy leaves behind after a blue/green deployment), so the next
 "does the service run this task definition?" check sees the result. It lets the pipeline's create-and-watch
 logic be exercised end to end. It also reports the deployment's times as epoch seconds, as AWS does (moto
-sends ISO strings).
+sends ISO strings), and adds ``StopDeployment`` (moto lacks it): an unfinished deployment becomes ``Stopped``
+with a MANUAL_STOP error and ``rollbackInfo`` saying whether a rollback was asked for; nothing is rolled back.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 import yaml
-from moto.codedeploy import models
+from moto.codedeploy import models, responses
 from moto.ecs.models import ecs_backends
 
 CONTROL_ENV = "FAKE_CODEDEPLOY_CONTROL"
@@ -124,11 +125,25 @@ def apply() -> None:
     def to_dict(self: Any) -> dict[str, Any]:
         info = original_to_dict(self)
         info["errorInformation"] = getattr(self, "fake_error", {})
+        if hasattr(self, "fake_rollback"):
+            info["rollbackInfo"] = {"rollbackMessage": f"fake: automatic rollback requested: {self.fake_rollback}"}
         for key in ("createTime", "startTime", "completeTime"):
             info[key] = _epoch(info[key])
         return {key: value for key, value in info.items() if value is not None}
 
+    def stop_deployment(self: Any) -> str:
+        deployment = original_get(self.codedeploy_backend, self._get_param("deploymentId"))
+        if deployment.status in FINAL_STATUSES:
+            return json.dumps({"status": "Succeeded", "statusMessage": f"already {deployment.status}"})
+        rollback = bool(self._get_param("autoRollbackEnabled"))
+        deployment.status = "Stopped"
+        deployment.complete_time = time.time()
+        deployment.fake_error = DEFAULT_ERRORS["Stopped"]  # type: ignore[attr-defined]
+        deployment.fake_rollback = rollback  # type: ignore[attr-defined]
+        return json.dumps({"status": "Pending", "statusMessage": "fake: stopping (test double)"})
+
     backend.get_deployment = get_deployment
     backend.batch_get_deployments = batch_get_deployments
     models.DeploymentInfo.to_dict = to_dict
+    responses.CodeDeployResponse.stop_deployment = stop_deployment
     backend._fake_deployments_patched = True
