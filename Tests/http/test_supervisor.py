@@ -161,6 +161,29 @@ def test_sigterm_finishes_requests_in_flight(make_server):
     assert_stopped_cleanly(s)
 
 
+@pytest.mark.parametrize("opening", [b"", b"GET /dev/host HTTP/1.1\r\nHost: te"], ids=["idle", "half-header"])
+def test_sigterm_with_a_client_holding_a_connection_exits_0_within_10_s(make_server, opening):
+    # ECS sends SIGTERM with clients connected. A connection that never finishes its request must not
+    # keep nginx's graceful quit past the budget, nor turn a clean stop into a failure.
+    s = make_server().start()
+    held = [socket.create_connection(("127.0.0.1", s.port), timeout=15) for _ in range(3)]
+    try:
+        for c in held:
+            if opening:
+                c.sendall(opening)
+        time.sleep(0.3)
+        started = time.monotonic()
+        s.proc.send_signal(signal.SIGTERM)
+        code = s.wait_exit(15)
+        elapsed = time.monotonic() - started
+    finally:
+        for c in held:
+            c.close()
+    assert code == 0, s.stderr_text()
+    assert elapsed <= 10, f"exit took {elapsed:.2f} s"
+    assert_stopped_cleanly(s)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_stop_signal_under_load_loses_no_request(make_server, sig):
     s = make_server().start()
