@@ -313,14 +313,14 @@ variable "scale_down_step" {
 }
 
 variable "cpu_alarm_period_seconds" {
-  description = "Period of the CPU alarms in seconds: 10, 30 or a multiple of 60 up to 86400 (ECS publishes CPU every 60 s). Default: 60."
+  description = "Period of the CPU alarms in seconds: a multiple of 60 from 60 to 86400 (AWS/ECS publishes CPUUtilization once a minute, so a shorter period never leaves INSUFFICIENT_DATA). Default: 60."
   type        = number
   default     = 60
   nullable    = false
 
   validation {
-    condition     = contains([10, 30], var.cpu_alarm_period_seconds) || (var.cpu_alarm_period_seconds >= 60 && var.cpu_alarm_period_seconds <= 86400 && var.cpu_alarm_period_seconds % 60 == 0)
-    error_message = "cpu_alarm_period_seconds must be 10, 30 or a multiple of 60 up to 86400."
+    condition     = var.cpu_alarm_period_seconds >= 60 && var.cpu_alarm_period_seconds <= 86400 && var.cpu_alarm_period_seconds % 60 == 0
+    error_message = "cpu_alarm_period_seconds must be a multiple of 60 from 60 to 86400: AWS/ECS CPUUtilization is a one-minute metric."
   }
 }
 

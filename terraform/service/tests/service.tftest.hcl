@@ -492,6 +492,23 @@ run "reject_cpu_alarm_period_seconds_45" {
   expect_failures = [var.cpu_alarm_period_seconds]
 }
 
+# AWS/ECS CPUUtilization is published once a minute: a 30 s (or 10 s) alarm never leaves INSUFFICIENT_DATA.
+run "reject_cpu_alarm_period_seconds_30" {
+  command = plan
+  variables {
+    cpu_alarm_period_seconds = 30
+  }
+  expect_failures = [var.cpu_alarm_period_seconds]
+}
+
+run "reject_cpu_alarm_period_seconds_10" {
+  command = plan
+  variables {
+    cpu_alarm_period_seconds = 10
+  }
+  expect_failures = [var.cpu_alarm_period_seconds]
+}
+
 run "reject_scale_up_evaluation_periods_zero" {
   command = plan
   variables {
