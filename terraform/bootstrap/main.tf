@@ -150,6 +150,8 @@ locals {
     ecs_service    = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:service/${local.name}/*"
     ecs_task_def   = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${local.name}:*"
     iam_roles      = "arn:${local.partition}:iam::${local.account_id}:role/${local.name}-*"
+    deploy_role    = "arn:${local.partition}:iam::${local.account_id}:role/${local.role_name}"
+    deploy_policy  = "arn:${local.partition}:iam::${local.account_id}:policy/${local.role_name}-policy"
     log_groups = [
       "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/${local.name}*",
       "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/apigateway/${local.name}*",
@@ -278,6 +280,28 @@ locals {
         "iam:DetachRolePolicy",
       ]
       Resource = [local.arn.iam_roles]
+    },
+    {
+      # The deploy role's own name (<project>-deploy) matches the project role pattern above, so without
+      # this a workflow could rewrite its own trust policy, widen or detach its policy, or delete itself.
+      Sid    = "DenyDeployRoleSelfModification"
+      Effect = "Deny"
+      Action = [
+        "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+        "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:TagRole",
+        "iam:UntagRole", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:PassRole",
+      ]
+      Resource = [local.arn.deploy_role]
+    },
+    {
+      # Nothing above allows these on customer policies; the Deny keeps it so if a later Allow does.
+      Sid    = "DenyDeployPolicyModification"
+      Effect = "Deny"
+      Action = [
+        "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy",
+        "iam:TagPolicy", "iam:UntagPolicy",
+      ]
+      Resource = [local.arn.deploy_policy]
     },
     {
       Sid      = "IamAttachOnlyOurManagedPolicies"

@@ -119,8 +119,15 @@ run "deploy_policy_is_scoped_to_the_project" {
 
   assert {
     condition = alltrue([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
-    s.Effect == "Allow" && length(s.Action) > 0 && length(s.Resource) > 0])
-    error_message = "Every statement allows a list of actions on a list of resources."
+    contains(["Allow", "Deny"], s.Effect) && length(s.Action) > 0 && length(s.Resource) > 0])
+    error_message = "Every statement allows or denies a list of actions on a list of resources."
+  }
+
+  assert {
+    condition = toset([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s.Sid if s.Effect == "Deny"]) == toset([
+      "DenyDeployRoleSelfModification", "DenyDeployPolicyModification",
+    ])
+    error_message = "The only Deny statements are those protecting the deploy role and its policy."
   }
 
   assert {
@@ -149,6 +156,53 @@ run "deploy_policy_is_scoped_to_the_project" {
   assert {
     condition     = aws_iam_role_policy_attachment.deploy.policy_arn == aws_iam_policy.deploy.arn
     error_message = "The scoped policy is attached to the deploy role."
+  }
+}
+
+# The deploy role's name matches role/<project>-*, which the policy lets it manage; an explicit Deny on its
+# own ARN stops a workflow from rewriting its trust policy or detaching or replacing its permissions.
+run "deploy_role_cannot_modify_itself" {
+  command = plan
+
+  assert {
+    condition = anytrue([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+      s.Effect == "Deny" && contains(s.Resource, "arn:aws:iam::123456789012:role/fargate-auto-scaled-backend-deploy") &&
+      length(setsubtract([
+        "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+        "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole",
+        "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+      ], s.Action)) == 0
+    ])
+    error_message = "A Deny statement covers every role-mutating IAM action on the deploy role's own ARN."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+      s.Effect == "Deny" && contains(s.Resource, "arn:aws:iam::123456789012:policy/fargate-auto-scaled-backend-deploy-policy") &&
+      length(setsubtract(["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"], s.Action)) == 0
+    ])
+    error_message = "A Deny statement stops the deploy role from replacing or deleting its own managed policy."
+  }
+
+  assert {
+    condition = alltrue([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+      endswith(trimsuffix(one(s.Resource), "*"), "role/fargate-auto-scaled-backend-") if s.Sid == "IamProjectRoles"
+    ])
+    error_message = "Project roles are still managed by pattern (the Deny is what excludes the deploy role)."
+  }
+}
+
+run "renamed_deploy_role_is_still_denied_self_modification" {
+  command = plan
+
+  variables {
+    deploy_role_name = "fargate-auto-scaled-backend-ci"
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+    s.Resource if s.Sid == "DenyDeployRoleSelfModification"]) == ["arn:aws:iam::123456789012:role/fargate-auto-scaled-backend-ci"]
+    error_message = "The Deny names the deploy role's actual ARN when deploy_role_name overrides it."
   }
 }
 
