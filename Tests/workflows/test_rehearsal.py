@@ -200,16 +200,19 @@ def test_init_on_an_empty_account(rehearsal: Rehearsal) -> None:
     invoke_url = rehearsal.outputs("network")["invoke_url"]
     assert invoke_url.endswith("/dev")
 
-    smoke = smoke_test_through_stand_in(rehearsal, invoke_url, image["image_uri"])
+    # The stand-in answers with the IMAGE the registered task definition gives the container, which is what
+    # the app would report: so the smoke test checks the chain image -> task definition -> /host.
+    container = aws_cli(rehearsal.env, "ecs", "describe-task-definition", "--task-definition",
+                        task["task_definition_arn"])["taskDefinition"]["containerDefinitions"][0]
+    assert container["image"] == image["image_uri"]
+    image_env = {item["name"]: item["value"] for item in container.get("environment", [])}.get("IMAGE")
+    smoke = smoke_test_through_stand_in(rehearsal, invoke_url, image_env)
     assert json.loads(smoke.stdout.splitlines()[-1])["imageUri"] == image["image_uri"]
 
     check = rehearsal.step("ecs-check.sh").outputs
     assert check["service_exists"] == "true"
     assert check["task_definition_arn"] == task["task_definition_arn"]
     assert check["codedeploy_app_name"] and check["codedeploy_deployment_group_name"]
-    container = aws_cli(rehearsal.env, "ecs", "describe-task-definition", "--task-definition",
-                        task["task_definition_arn"])["taskDefinition"]["containerDefinitions"][0]
-    assert container["image"] == image["image_uri"]
     assert [call.split()[0] for call in docker_calls(rehearsal.env)] == ["build", "login", "push"]
     rehearsal.seen.update(tag=image["tag"], image_uri=image["image_uri"], task=task["task_definition_arn"])
 
