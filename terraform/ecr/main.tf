@@ -20,16 +20,36 @@ data "aws_subnets" "private" {
   }
 }
 
-data "aws_route_tables" "private" {
+# association.subnet-id matches explicit associations only, so each private subnet is looked up on its own:
+# an empty answer means that subnet uses the VPC's main route table, which then needs the S3 route too.
+data "aws_route_tables" "private_subnet" {
+  for_each = toset(data.aws_subnets.private.ids)
+
   vpc_id = data.aws_vpc.this.id
 
   filter {
     name   = "association.subnet-id"
-    values = data.aws_subnets.private.ids
+    values = [each.key]
+  }
+}
+
+data "aws_route_tables" "main" {
+  vpc_id = data.aws_vpc.this.id
+
+  filter {
+    name   = "association.main"
+    values = ["true"]
   }
 }
 
 locals {
+  # Private subnets without an explicit route table association route through the VPC's main route table.
+  subnets_on_main_route_table = [for id, tables in data.aws_route_tables.private_subnet : id if length(tables.ids) == 0]
+
+  private_route_table_ids = sort(distinct(concat(
+    flatten([for tables in data.aws_route_tables.private_subnet : tables.ids]),
+    length(local.subnets_on_main_route_table) > 0 ? data.aws_route_tables.main.ids : [],
+  )))
   repository_name = coalesce(var.repository_name, var.project_name)
 
   # Interface endpoints Fargate needs to pull from ECR and write logs without a NAT gateway.
@@ -130,9 +150,16 @@ resource "aws_vpc_endpoint" "s3" {
   vpc_id            = data.aws_vpc.this.id
   service_name      = "com.amazonaws.${var.aws_region}.s3"
   vpc_endpoint_type = "Gateway"
-  route_table_ids   = data.aws_route_tables.private.ids
+  route_table_ids   = local.private_route_table_ids
 
   tags = {
     Name = "${var.project_name}-s3"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(local.private_route_table_ids) > 0
+      error_message = "No route table found for the private subnets (neither explicitly associated nor the VPC's main route table): without an S3 route Fargate cannot pull image layers from ECR."
+    }
   }
 }

@@ -87,6 +87,89 @@ run "endpoints_in_private_subnets_with_https_from_vpc" {
   }
 }
 
+# association.subnet-id matches explicit associations only; a subnet without one routes through the main table.
+run "s3_route_reaches_subnets_on_the_main_route_table" {
+  command = plan
+
+  override_data {
+    target = data.aws_route_tables.private_subnet
+    values = {
+      ids = []
+    }
+  }
+
+  override_data {
+    target = data.aws_route_tables.main
+    values = {
+      ids = ["rtb-0mmmmmmmmmmmmmmmm"]
+    }
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.s3[0].route_table_ids == toset(["rtb-0mmmmmmmmmmmmmmmm"])
+    error_message = "Private subnets without an explicit association get the S3 route on the VPC's main route table."
+  }
+}
+
+run "s3_route_covers_explicit_and_main_route_tables" {
+  command = plan
+
+  override_data {
+    target = data.aws_route_tables.private_subnet["subnet-0bbbbbbbbbbbbbbbb"]
+    values = {
+      ids = []
+    }
+  }
+
+  override_data {
+    target = data.aws_route_tables.main
+    values = {
+      ids = ["rtb-0mmmmmmmmmmmmmmmm"]
+    }
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.s3[0].route_table_ids == toset(["rtb-0aaaaaaaaaaaaaaaa", "rtb-0mmmmmmmmmmmmmmmm"])
+    error_message = "With one subnet explicitly associated and one not, both its table and the main table get the S3 route."
+  }
+}
+
+run "main_route_table_is_left_alone_when_every_subnet_is_associated" {
+  command = plan
+
+  override_data {
+    target = data.aws_route_tables.main
+    values = {
+      ids = ["rtb-0mmmmmmmmmmmmmmmm"]
+    }
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.s3[0].route_table_ids == toset(["rtb-0aaaaaaaaaaaaaaaa"])
+    error_message = "The main route table gets no S3 route when every private subnet has its own route table."
+  }
+}
+
+run "reject_private_subnets_without_any_route_table" {
+  command = plan
+
+  override_data {
+    target = data.aws_route_tables.private_subnet
+    values = {
+      ids = []
+    }
+  }
+
+  override_data {
+    target = data.aws_route_tables.main
+    values = {
+      ids = []
+    }
+  }
+
+  expect_failures = [aws_vpc_endpoint.s3]
+}
+
 run "endpoints_can_be_left_to_an_existing_vpc" {
   command = plan
 
