@@ -73,6 +73,40 @@ def test_private_runtime_parent_is_refused_as_root(make_server, tmp_path):
     assert "not searchable" in s.stderr_text()
 
 
+def _refuses_runtime_dir(make_server, runtime_dir, reason):
+    s = make_server(env={"RUNTIME_DIR": str(runtime_dir)}).start(wait=False)
+    assert s.wait_exit(5) == 2, s.stderr_text()
+    err = s.stderr_text()
+    assert "RUNTIME_DIR" in err and reason in err, err
+    assert "starting" not in err
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o757, 0o1777], ids=oct)
+def test_runtime_dir_writable_by_others_is_refused(make_server, tmp_path, mode):
+    # A shared /tmp: whoever else can write there could plant the socket, config or temp files.
+    runtime = tmp_path / "run"
+    runtime.mkdir()
+    runtime.chmod(mode)
+    _refuses_runtime_dir(make_server, runtime, "writable by others")
+    assert stat.S_IMODE(runtime.stat().st_mode) == mode, "changed a directory it refused"
+
+
+def test_runtime_dir_that_is_a_symlink_is_refused(make_server, tmp_path):
+    target = tmp_path / "elsewhere"
+    target.mkdir(mode=0o755)
+    (tmp_path / "run").symlink_to(target)
+    _refuses_runtime_dir(make_server, tmp_path / "run", "symlink")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a directory to another user")
+def test_runtime_dir_owned_by_another_user_is_refused(make_server, tmp_path):
+    # e.g. `make run`'s predictable /tmp/fcgiapp-<uid>-<port>, created first by someone else.
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o755)
+    os.chown(runtime, 65534, 65534)
+    _refuses_runtime_dir(make_server, runtime, "owned by")
+
+
 # MARK: no app
 
 
