@@ -53,6 +53,17 @@ def test_invalid_settings_are_refused_with_exit_2(make_server, env, name):
     assert name in s.stderr_text()
 
 
+@pytest.mark.parametrize("name", ["NGINX_UPSTREAM_KEEPALIVE", "FCGI_WORKERS", "PORT", "NGINX_WORKER_PROCESSES"])
+@pytest.mark.parametrize("value", ["08", "010", "00", "0100"])
+def test_leading_zeros_are_refused_with_exit_2(make_server, name, value):
+    # The shell would read 010 as octal 8 (08 as an error) while nginx reads 10: refuse, never guess.
+    s = make_server(env={name: value}).start(wait=False)
+    assert s.wait_exit(5) == 2, s.stderr_text()
+    err = s.stderr_text()
+    assert f"{name}='{value}' is invalid" in err and "leading zeros" in err, err
+    assert "Illegal number" not in err, err
+
+
 def test_sizing_rule_accepts_one_more_worker_than_pinned(make_server):
     s = make_server(env={"NGINX_UPSTREAM_KEEPALIVE": "2", "NGINX_WORKER_PROCESSES": "2",
                          "FCGI_WORKERS": "5"}).start()

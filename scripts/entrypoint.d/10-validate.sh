@@ -3,9 +3,10 @@
 # Sourced by entrypoint.sh. Fills in defaults, checks every setting before anything starts (invalid ->
 # a message naming the variable, exit 2), and derives FCGI_WORKERS from the nginx sizing.
 
-# True for 1-9 decimal digits (longer values could overflow shell arithmetic).
+# True for 1-9 decimal digits (longer values could overflow shell arithmetic) without a leading 0:
+# dash's $((...)) reads 010 as octal 8 (and 08 not at all) while nginx reads 10.
 is_count() {
-  case $1 in '' | *[!0-9]*) return 1 ;; esac
+  case $1 in '' | *[!0-9]* | 0?*) return 1 ;; esac
   [ ${#1} -le 9 ]
 }
 
@@ -14,7 +15,7 @@ require_count() {
   eval "value=\${$1}"
   # shellcheck disable=SC2154 # value is set by the eval above
   if ! is_count "$value" || [ "$value" -lt "$2" ] || [ "$value" -gt "$3" ]; then
-    invalid "$1='$value' is invalid: use a whole number from $2 to $3"
+    invalid "$1='$value' is invalid: use a whole number from $2 to $3, in decimal without leading zeros"
   fi
 }
 
