@@ -51,7 +51,7 @@ def test_no_server_version(server):
 @pytest.mark.parametrize("path", [
     "/host", "/DEV/host", "/Dev/host", "/dev/HOST", "/dev", "/dev/", "/dev/host/", "/dev/nope",
     "/devx/host", "/x/dev/host", "/health/", "/health/x", "/healthz", "/status/x", "/", "/index.html",
-    "/_error", "/_unavailable", "/stress-cpu/50/1",
+    "/_error", "/_unavailable", "/@error", "/@unavailable", "/stress-cpu/50/1",
 ])
 def test_unknown_paths_are_404_json(server, path):
     r = get(server.port, path)
@@ -60,7 +60,8 @@ def test_unknown_paths_are_404_json(server, path):
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"])
-@pytest.mark.parametrize("path", ["/dev/host", "/health", "/status", "/dev/stress-cpu/0/1", "/nope"])
+@pytest.mark.parametrize("path", ["/dev/host", "/health", "/status", "/dev/stress-cpu/0/1", "/nope", "/_error",
+                                  "/_unavailable", "/@error"])
 def test_other_methods_are_405_json_with_allow(server, method, path):
     r = request(server.port, method, path, body=b"x=1" if method in ("POST", "PUT") else None)
     assert r.status == 405, (method, path, r.body)
