@@ -86,7 +86,7 @@ wait_gone() {
   wait_deadline=$(($(now_cs) + $2))
   while alive "$1"; do
     [ "$(now_cs)" -lt "$wait_deadline" ] || return 1
-    sleep 0.1
+    sleep 0.1 || : # a group-wide SIGTERM kills it too; that must not end the script (set -e)
   done
 }
 
@@ -234,7 +234,7 @@ until [ -S "$FCGI_LISTEN" ]; do
     log "no socket at $FCGI_LISTEN after 5 s; starting nginx anyway"
     break
   }
-  sleep 0.1
+  sleep 0.1 || :
   tenths=$((tenths + 1))
 done
 
@@ -251,5 +251,5 @@ while :; do
   [ -z "$stop_signal" ] || shutdown "$stop_signal"
   alive "$app_pid" || died FCGIApp "$app_pid"
   alive "$nginx_pid" || died nginx "$nginx_pid"
-  sleep 0.2
+  sleep 0.2 || :
 done

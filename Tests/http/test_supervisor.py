@@ -229,6 +229,15 @@ def test_sigterm_with_a_client_holding_a_connection_exits_0_within_10_s(make_ser
     assert_stopped_cleanly(s)
 
 
+def test_sigterm_to_the_whole_process_group_still_stops_everything(make_server):
+    # `timeout`, a shell's Ctrl-C or `tini -g` signal the group, so the entrypoint's own `sleep` dies
+    # of SIGTERM too; under `set -e` that must not end the script before it has stopped nginx.
+    s = make_server().start()
+    os.killpg(s.proc.pid, signal.SIGTERM)
+    assert s.wait_exit(12) == 0, s.stderr_text()
+    assert_stopped_cleanly(s)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_stop_signal_under_load_loses_no_request(make_server, sig):
     s = make_server().start()
