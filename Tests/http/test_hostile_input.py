@@ -52,8 +52,9 @@ def test_unsupported_http_version_is_400_json(server, version):
     b"GET /dev/host HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     b"GET /dev/stress-cpu/%ff/1 HTTP/1.1\r\nHost: a\r\n\r\n",
     b"GET /dev/\xff\xfe HTTP/1.1\r\nHost: a\r\n\r\n",
-])
+], ids=lambda raw: repr(raw[:40]))
 def test_odd_requests_never_get_a_5xx(server, raw):
+    """Requests nginx refuses or passes on in other ways: none is answered with a 5xx."""
     r = raw_request(server.port, raw)
     assert r.status < 500, (r.status, r.body[:200])
     assert r.header("Content-Type") == "application/json"
