@@ -208,6 +208,10 @@ class Server:
     def stdout_text(self) -> str:
         return (self.root / "stdout.log").read_text(errors="replace")
 
+    def stdout_bytes(self) -> bytes:
+        """stdout as written (nginx's access log), without decoding."""
+        return (self.root / "stdout.log").read_bytes()
+
     def track(self) -> None:
         """Remembers every process under the entrypoint, for stop() and the leftover checks."""
         if self.proc and self.proc.poll() is None:
