@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import pwd
+import resource
 import shutil
 import signal
 import socket
@@ -134,14 +135,16 @@ class Server:
     """The entrypoint with real nginx and FCGIApp on 127.0.0.1:<free port>.
 
     env overrides the defaults below; user runs it as another user (root only), owning its stdout and
-    stderr files unless user_owns_stdio is false; app replaces FCGIApp.
+    stderr files unless user_owns_stdio is false; app replaces FCGIApp; nofile sets the soft limit of
+    open files it starts with (as a container engine would), the hard limit staying as it is.
     """
 
-    def __init__(self, env=None, user=None, app=None, user_owns_stdio=True):
+    def __init__(self, env=None, user=None, app=None, user_owns_stdio=True, nofile=None):
         self.overrides = dict(env or {})
         self.user = user
         self.user_owns_stdio = user_owns_stdio
         self.app = app
+        self.nofile = nofile
         self.proc = None
         self.port = None
         self.tracked = {}
@@ -180,10 +183,16 @@ class Server:
             command = ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups",
                        *command]
         self.proc = subprocess.Popen(command, env=env, stdout=self.stdout, stderr=self.stderr,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+                                     stdin=subprocess.DEVNULL, start_new_session=True,
+                                     preexec_fn=self._limit_files if self.nofile else None)
         if wait:
             self.wait_healthy()
         return self
+
+    def _limit_files(self) -> None:
+        """Runs in the child before exec: the soft open-files limit the entrypoint inherits."""
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, hard))
 
     def wait_healthy(self, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
