@@ -51,27 +51,23 @@ def slowloris(port: int, connections: int, seconds: float, line_every: float = 5
         del started[s], last_line[s]
         s.close()
 
-    end = time.monotonic() + seconds
-    for _ in range(connections):
+    def reopen():
+        nonlocal refused
         try:
             open_one()
         except OSError:
             refused += 1
+
+    end = time.monotonic() + seconds
+    for _ in range(connections):
+        reopen()
     if ready is not None:
         ready.set()
     while time.monotonic() < end:
         for key, _ in sel.select(timeout=0.2):
-            try:
-                data = key.fileobj.recv(4096)
-            except OSError:
-                data = b""
-            # Whatever the server says (a 408, a reset, EOF), the connection is over for it.
+            # Readable means the server answered (a 408), reset or closed: the connection is over.
             drop(key.fileobj, by_server=True)
-            del data
-            try:
-                open_one()
-            except OSError:
-                refused += 1
+            reopen()
         now = time.monotonic()
         for s in [s for s, t in last_line.items() if now - t >= line_every]:
             try:
@@ -79,7 +75,7 @@ def slowloris(port: int, connections: int, seconds: float, line_every: float = 5
                 last_line[s] = now
             except OSError:
                 drop(s, by_server=True)
-                open_one()
+                reopen()
     for s in list(started):
         drop(s, by_server=False)
     return {"opened": opened, "closed_by_server": closed, "refused": refused, "longest_open_s": round(longest, 1)}

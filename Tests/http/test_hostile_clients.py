@@ -29,11 +29,15 @@ def nginx_seconds(server, directive: str) -> int:
 
 @pytest.fixture
 def hostile_server(make_server):
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    """A server as in a container; the test process may open enough sockets for the attacker."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard < 4096:
         pytest.skip(f"the attacker needs ~1,500 open files; the hard limit here is {hard}")
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    return make_server(env={"NGINX_WORKER_CONNECTIONS": WORKER_CONNECTIONS}, nofile=CONTAINER_SOFT_NOFILE).start()
+    try:
+        yield make_server(env={"NGINX_WORKER_CONNECTIONS": WORKER_CONNECTIONS}, nofile=CONTAINER_SOFT_NOFILE).start()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_slow_headers_do_not_starve_normal_clients(hostile_server):
