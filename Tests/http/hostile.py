@@ -2,8 +2,9 @@
 normal client whose answers they must not starve. Everything talks to 127.0.0.1 only, and every loop is
 bounded by a duration.
 
-    python3 Tests/http/hostile.py PORT slowloris 2000 60   # 2,000 slow connections for 60 s + probes
-    python3 Tests/http/hostile.py PORT flood 500 60        # 500 pipelining connections for 60 s + probes
+    python3 Tests/http/hostile.py PORT slowloris 2000 60           # 2,000 slow connections, 60 s, probes
+    python3 Tests/http/hostile.py PORT flood 500 60                # 500 pipelining connections
+    python3 Tests/http/hostile.py PORT slowloris 2000 flood 500 60 # both at once
 """
 
 import multiprocessing
@@ -165,32 +166,40 @@ def probe(port: int, seconds: float, every: float = 0.1, timeout: float = 2.0) -
 
 
 def _attack(kind, port, count, seconds, ready, results):
-    results.put((slowloris if kind == "slowloris" else flood)(port, count, seconds, ready=ready))
+    results.put((kind, (slowloris if kind == "slowloris" else flood)(port, count, seconds, ready=ready)))
 
 
-def under_attack(kind: str, port: int, count: int, seconds: float, settle: float = 1.0):
-    """Runs the attacker in its own process (so it cannot slow the probe's event loop), probes while it
-    runs, and returns (probe result, attacker summary)."""
+def under_attack(attackers, port: int, seconds: float, settle: float = 1.0):
+    """Runs each attacker, a list of (kind, connections), in its own process (so none can slow the
+    probe's loop), probes while they run, and returns (probe result, {kind: attacker summary})."""
     ctx = multiprocessing.get_context("fork")
-    ready, results = ctx.Event(), ctx.Queue()
-    attacker = ctx.Process(target=_attack, args=(kind, port, count, seconds + settle, ready, results))
-    attacker.start()
+    results = ctx.Queue()
+    running = []
     try:
-        if not ready.wait(timeout=30):
-            raise AssertionError(f"the {kind} attacker did not start")
+        for kind, count in attackers:
+            ready = ctx.Event()
+            process = ctx.Process(target=_attack, args=(kind, port, count, seconds + settle, ready, results))
+            process.start()
+            running.append(process)
+            if not ready.wait(timeout=30):
+                raise AssertionError(f"the {kind} attacker did not start")
         time.sleep(settle)
         result = probe(port, seconds)
-        summary = results.get(timeout=seconds + 30)
+        summaries = dict(results.get(timeout=seconds + 30) for _ in attackers)
     finally:
-        attacker.join(timeout=10)
-        if attacker.is_alive():
-            attacker.kill()
-            attacker.join()
-    return result, summary
+        for process in running:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+    return result, summaries
 
 
 if __name__ == "__main__":
-    port, kind, count, seconds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-    result, summary = under_attack(kind, port, count, seconds)
-    print(f"{kind} x{count} for {seconds:.0f} s: probes {result.ok}/{result.sent} "
-          f"({100 * result.ratio:.1f} %), slowest {result.worst_s} s; attacker {summary}")
+    if len(sys.argv) < 4 or len(sys.argv) % 2:
+        sys.exit(__doc__)
+    port, seconds = int(sys.argv[1]), float(sys.argv[-1])
+    pairs = [(sys.argv[i], int(sys.argv[i + 1])) for i in range(2, len(sys.argv) - 1, 2)]
+    result, summaries = under_attack(pairs, port, seconds)
+    print(f"{pairs} for {seconds:.0f} s: probes {result.ok}/{result.sent} ({100 * result.ratio:.1f} %), "
+          f"slowest {result.worst_s} s; attackers {summaries}")
