@@ -46,7 +46,8 @@ FROM ${RUNTIME_IMAGE} AS runtime
 # nginx-light: the smallest nginx with FastCGI and limit_req; tini: PID 1 that reaps and forwards
 # signals; gettext-base: envsubst, which renders the nginx templates at start.
 # The user owns nothing in the image: it only writes under RUNTIME_DIR (/tmp). A fixed numeric UID lets
-# orchestrators verify non-root (runAsNonRoot) without reading /etc/passwd.
+# orchestrators verify non-root (runAsNonRoot) without reading /etc/passwd. No file keeps a setuid or setgid
+# bit (su, passwd, mount, ...): nothing in this image needs to gain privileges, so nothing may.
 # Packages follow the base image's Debian release (see the build stage on pinning).
 # hadolint ignore=DL3008
 RUN export DEBIAN_FRONTEND=noninteractive \
@@ -55,7 +56,8 @@ RUN export DEBIAN_FRONTEND=noninteractive \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app \
-    && chmod 1777 /tmp
+    && chmod 1777 /tmp \
+    && find / -xdev -perm /6000 -type f -exec chmod a-s {} +
 
 # Least often changed first: nginx templates and the entrypoint, then the binary.
 COPY --chown=root:root nginx/ /opt/fcgiapp/nginx/
