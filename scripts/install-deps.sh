@@ -15,8 +15,8 @@ Environment:
 USAGE
 }
 
-log() { printf 'install-deps: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 [ $# -eq 1 ] || { usage >&2; exit 2; }
 case "$1" in

@@ -21,8 +21,8 @@ Environment:
 USAGE
 }
 
-log() { printf 'test-terraform: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 static=false
 for arg in "$@"; do
