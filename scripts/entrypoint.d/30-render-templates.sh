@@ -1,7 +1,10 @@
-#!/bin/sh
-# shellcheck shell=sh
-# Sourced by entrypoint.sh. Renders each APP_HOME/nginx/*.template to RUNTIME_DIR/<name without
-# .template> and checks the result with `nginx -t`.
+#!/usr/bin/env bash
+# Run by entrypoint.sh as a child (it exports nothing), after `FCGIApp preflight`. Renders each
+# APP_HOME/nginx/*.template to RUNTIME_DIR/<name without .template> and checks the result with
+# `nginx -t`. Every substituted value was printed by preflight, which allows only safe characters.
+set -euo pipefail
+# shellcheck source=scripts/entrypoint.d/lib/log.sh
+. "${BASH_SOURCE[0]%/*}/lib/log.sh"
 
 template_dir=$APP_HOME/nginx
 # Only these are substituted; nginx's own variables ($uri, $status, ...) must reach nginx unchanged.
