@@ -35,6 +35,8 @@ Environment (default):
   APP_HOME                  install root with nginx/ and scripts/ (parent of this script's directory)
   FCGIAPP_BIN               the app binary (APP_HOME/bin/FCGIApp)
   NGINX_BIN                 nginx binary (nginx on PATH, else /usr/sbin/nginx)
+  LAME_DUCK_SECONDS         on SIGTERM, seconds nginx keeps answering with Connection: close (and /health
+                            503) before its graceful quit, 0-4 (2)
   QUIET                     1 silences this script's own log lines (errors are always printed)
 Counts are decimal without leading zeros; `FCGIApp preflight` owns every rule above.
 USAGE
@@ -142,15 +144,29 @@ stop_nginx() {
   signal_nginx_group KILL
 }
 
-# SIGTERM/SIGINT, run as the trap itself so it cannot be missed between two waits: nginx first, so no
-# request reaches a stopping app, then the app. Budget: 6 s (+0.5 s for a stuck nginx) + 3 s, under the
-# 10 s the contract promises. Non-zero only when the app had to be killed or ended badly: nginx has
-# nothing left to lose by then.
+# The lame duck: for LAME_DUCK_SECONDS nginx keeps serving, but every response closes its connection
+# and /health answers 503 (nginx/lame-duck.conf.template reads the flag file). Clients on idle kept
+# connections get a full answer to their next request instead of EOF. The wait is a timer alone: a
+# child that dies meanwhile is collected by the stop that follows.
+lame_duck() {
+  [[ -n $nginx_pid ]] && ((LAME_DUCK_SECONDS > 0)) || return 0
+  : >"$RUNTIME_DIR/lame-duck.on"
+  start_timer $((LAME_DUCK_SECONDS * 100))
+  wait "$timer_pid" 2>/dev/null || true
+  timer_pid=
+}
+
+# SIGTERM/SIGINT, run as the trap itself so it cannot be missed between two waits: the lame duck, then
+# nginx's graceful quit, so no request reaches a stopping app, then the app. Budget: 6 s for the lame
+# duck and nginx together (+0.5 s for a stuck nginx), then 3 s for the app, under the 10 s the contract
+# promises (preflight keeps LAME_DUCK_SECONDS at most 4). Non-zero only when the app had to be killed
+# or ended badly: nginx has nothing left to lose by then.
 shutdown() {
   trap '' TERM INT
-  log "$1 received: stopping nginx gracefully, then FCGIApp"
+  log "$1 received: lame duck for ${LAME_DUCK_SECONDS} s, then stopping nginx gracefully, then FCGIApp"
   forced=0
-  stop_nginx QUIT 600
+  lame_duck
+  stop_nginx QUIT $((600 - LAME_DUCK_SECONDS * 100))
   stop_app 300
   ((forced == 0)) || fatal "FCGIApp did not stop within 3 s"
   case $app_status in

@@ -1,5 +1,7 @@
 """The entrypoint as a supervisor: configuration refusal, either process dying, SIGTERM drain, users."""
 
+import concurrent.futures
+import http.client
 import json
 import os
 import signal
@@ -27,6 +29,10 @@ def fake_app(path, body: str):
     )
     path.chmod(0o755)
     return path
+
+
+# README "Configuration": LAME_DUCK_SECONDS defaults to 2.
+LAME_DUCK_DEFAULT = 2
 
 
 def assert_stopped_cleanly(s: Server):
@@ -196,7 +202,7 @@ def test_sigterm_finishes_requests_in_flight(make_server):
     time.sleep(0.3)
     started = time.monotonic()
     s.proc.send_signal(signal.SIGTERM)
-    time.sleep(1.0)
+    time.sleep(LAME_DUCK_DEFAULT + 1.0)  # past the lame duck, into nginx's graceful quit
     assert s.proc.poll() is None, "exited with requests in flight"
     assert port_closed(s.port), "still accepting new connections while stopping"
     for c in partial:
@@ -209,6 +215,58 @@ def test_sigterm_finishes_requests_in_flight(make_server):
         assert data.startswith(b"HTTP/1.1 200"), data[:200]
         assert b"Request handled by backend" in data
     code = s.wait_exit(10)
+    assert code == 0, s.stderr_text()
+    assert time.monotonic() - started <= 10
+    assert_stopped_cleanly(s)
+
+
+def _kept_alive(port: int, count: int) -> list:
+    """`count` connections that have each completed one keep-alive request and are idle."""
+    connections = []
+    for _ in range(count):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", "/dev/host")
+        r = c.getresponse()
+        r.read()
+        assert r.status == 200 and r.getheader("Connection", "").lower() != "close"
+        connections.append(c)
+    return connections
+
+
+def _next_request(c: http.client.HTTPConnection):
+    """The next request on a kept connection: the response, or the error (EOF, reset) it met."""
+    try:
+        c.request("GET", "/dev/host")
+        r = c.getresponse()
+        return r.status, r.getheader("Connection"), r.read()
+    except (OSError, http.client.HTTPException) as error:
+        return error
+    finally:
+        c.close()
+
+
+def test_lame_duck_answers_every_kept_connection_then_closes_it(make_server):
+    # ECS sends SIGTERM while the ALB holds idle kept-alive connections. During the lame duck each
+    # one's next request gets a full answer with Connection: close, health says 503, and the stop
+    # still ends with exit 0.
+    s = make_server().start()
+    connections = _kept_alive(s.port, 32)
+    started = time.monotonic()
+    s.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    health = get(s.port, "/health")
+    with concurrent.futures.ThreadPoolExecutor(len(connections)) as pool:
+        results = list(pool.map(_next_request, connections))
+    within_lame_duck = time.monotonic() - started < LAME_DUCK_DEFAULT
+    failures = [r for r in results if not isinstance(r, tuple)]
+    assert failures == [], f"{len(failures)} of {len(results)} kept connections failed: {failures[:3]}"
+    for status, connection, body in results:
+        assert status == 200 and b"Request handled by backend" in body
+        assert connection == "close"
+    assert within_lame_duck, "the requests took longer than the lame duck; nothing was checked"
+    assert health.status == 503 and health.json() == {"status": "stopping"}
+    assert health.header("Connection") == "close"
+    code = s.wait_exit(12)
     assert code == 0, s.stderr_text()
     assert time.monotonic() - started <= 10
     assert_stopped_cleanly(s)
@@ -346,6 +404,6 @@ def test_help_lists_every_setting():
     for name in ("PORT", "LISTEN_HOST", "BASE_PATH", "IMAGE", "STRESS_MAX_SECONDS", "NGINX_WORKER_PROCESSES",
                  "NGINX_WORKER_CONNECTIONS", "NGINX_UPSTREAM_KEEPALIVE", "FCGI_WORKERS", "FCGI_BACKLOG",
                  "NGINX_STRESS_RATE", "NGINX_STRESS_BURST", "NGINX_ACCESS_LOG", "RUNTIME_DIR", "APP_HOME",
-                 "FCGIAPP_BIN", "NGINX_BIN", "QUIET"):
+                 "FCGIAPP_BIN", "NGINX_BIN", "QUIET", "LAME_DUCK_SECONDS"):
         assert f"\n  {name} " in out.stdout, name
     assert subprocess.run([str(ENTRYPOINT), "--bogus"], capture_output=True, timeout=5).returncode == 2

@@ -42,5 +42,6 @@ if [ "$(id -u)" -eq 0 ]; then
   done
 fi
 
-# The entrypoint waits for the app's socket to appear, so a stale one must go first.
-rm -f "$FCGI_LISTEN" "$RUNTIME_DIR/nginx.pid"
+# The entrypoint waits for the app's socket to appear, so a stale one must go first; a lame-duck flag
+# left by a run that was killed mid-stop would make nginx start as a lame duck.
+rm -f "$FCGI_LISTEN" "$RUNTIME_DIR/nginx.pid" "$RUNTIME_DIR/lame-duck.on"

@@ -32,6 +32,12 @@ public struct Preflight: Sendable, Equatable {
   public static let burstRange = 0...100_000
   /// Accepted N of `NGINX_STRESS_RATE` (`Nr/s` or `Nr/m`).
   public static let rateRange = 1...999_999_999
+  /// Seconds after SIGTERM by which nginx closes the connections still open: the lame duck, then
+  /// nginx's graceful quit (`worker_shutdown_timeout`, the rest). The entrypoint's own budgets (6 s for
+  /// nginx, 3 s for the app, README "Lifecycle") hold the whole stop under 10 s.
+  public static let connectionBudgetSeconds = 5
+  /// Accepted `LAME_DUCK_SECONDS`: at least one second must stay for the graceful quit.
+  public static let lameDuckRange = 0...(connectionBudgetSeconds - 1)
   /// The socket's name inside `RUNTIME_DIR`.
   public static let socketName = "fcgiapp.sock"
 
@@ -101,6 +107,7 @@ public struct Preflight: Sendable, Equatable {
     let rate = text("NGINX_STRESS_RATE", "1r/s")
     checkRate(rate, problems: &problems)
     let burst = count("NGINX_STRESS_BURST", 5, burstRange)
+    let lameDuck = count("LAME_DUCK_SECONDS", 2, lameDuckRange)
     let accessLog = accessLogDirective(text("NGINX_ACCESS_LOG", "/dev/stdout"), problems: &problems)
     let runtimeDir = text("RUNTIME_DIR", "/tmp/fcgiapp")
     let socketPath = checkRuntimeDir(runtimeDir, problems: &problems)
@@ -165,7 +172,7 @@ public struct Preflight: Sendable, Equatable {
     }
 
     guard problems.isEmpty, let app, let port, let workerProcesses, let workerConnections,
-      let keepalive, let burst, let accessLog, let socketPath
+      let keepalive, let burst, let lameDuck, let accessLog, let socketPath
     else { return .failure(ConfigProblems(problems: problems)) }
     let settings = [
       Setting(name: "PORT", value: String(port)),
@@ -181,6 +188,9 @@ public struct Preflight: Sendable, Equatable {
       Setting(name: "NGINX_STRESS_RATE", value: rate),
       Setting(name: "NGINX_STRESS_BURST", value: String(burst)),
       Setting(name: "NGINX_ACCESS_LOG_DIRECTIVE", value: accessLog),
+      Setting(name: "LAME_DUCK_SECONDS", value: String(lameDuck)),
+      Setting(
+        name: "NGINX_WORKER_SHUTDOWN_TIMEOUT", value: "\(connectionBudgetSeconds - lameDuck)s"),
     ]
     // Every value above passed a rule that allows only these bytes; this guards the rules, so a
     // mistake in one can never put a newline or a quote into nginx.conf or the shell.

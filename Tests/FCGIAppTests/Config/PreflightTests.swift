@@ -87,6 +87,7 @@ final class PreflightTests: XCTestCase {
     let names = [
       "PORT", "NGINX_WORKER_PROCESSES", "NGINX_WORKER_CONNECTIONS", "NGINX_UPSTREAM_KEEPALIVE",
       "NGINX_STRESS_BURST", "FCGI_WORKERS", "FCGI_BACKLOG", "STRESS_MAX_SECONDS",
+      "LAME_DUCK_SECONDS",
     ]
     for name in names {
       for value in ["08", "010", "00", "0100"] {
@@ -144,6 +145,22 @@ final class PreflightTests: XCTestCase {
     }
     XCTAssertEqual(failure.problems.map(\.variable), ["RUNTIME_DIR"])
     XCTAssertTrue(failure.problems[0].reason.contains("107 bytes"), failure.problems[0].reason)
+  }
+
+  /// The lame duck takes its seconds out of nginx's graceful-quit budget, so the stop still ends by
+  /// ~5 s for connections and 10 s in all: 0 (off) to 4, default 2.
+  func testLameDuckFitsTheStopBudget() async throws {
+    let byDefault = try run([:]).get()
+    XCTAssertEqual(byDefault["LAME_DUCK_SECONDS"], "2")
+    for seconds in 0...4 {
+      let preflight = try run(["LAME_DUCK_SECONDS": String(seconds)]).get()
+      XCTAssertEqual(preflight["LAME_DUCK_SECONDS"], String(seconds))
+      let shutdown = try XCTUnwrap(preflight["NGINX_WORKER_SHUTDOWN_TIMEOUT"])
+      XCTAssertEqual(shutdown, "\(Preflight.connectionBudgetSeconds - seconds)s")
+    }
+    for bad in ["5", "-1", "02", "1.5", "two"] {
+      XCTAssertEqual(refused(["LAME_DUCK_SECONDS": bad]), ["LAME_DUCK_SECONDS"], bad)
+    }
   }
 
   /// Every problem is reported in one run, not just the first.
