@@ -59,12 +59,14 @@ now_cs() {
 }
 
 # A timer is a child that ends after $1 centiseconds, so `wait -n` on it and a process is a wait with a
-# deadline. It ignores SIGTERM/SIGINT (ignored dispositions survive exec): a signal to the whole process
-# group (tini -g, Ctrl-C, timeout) must not end it early and cut a budget short.
+# deadline. It ignores SIGTERM/SIGINT/SIGHUP (ignored dispositions survive exec): a signal to the whole
+# process group (tini -g, Ctrl-C, timeout, a closed terminal) must not end it early and cut a budget
+# short. (Started from the stop's trap, it is doubly safe: bash blocks the signal while its trap runs,
+# and the child inherits that mask.)
 timer_pid=
 start_timer() {
   (
-    trap '' TERM INT
+    trap '' TERM INT HUP
     printf -v seconds '%d.%02d' $(($1 / 100)) $(($1 % 100))
     exec sleep "$seconds"
   ) &
@@ -162,7 +164,7 @@ lame_duck() {
 # promises (preflight keeps LAME_DUCK_SECONDS at most 4). Non-zero only when the app had to be killed
 # or ended badly: nginx has nothing left to lose by then.
 shutdown() {
-  trap '' TERM INT
+  trap '' TERM INT HUP
   log "$1 received: lame duck for ${LAME_DUCK_SECONDS} s, then stopping nginx gracefully, then FCGIApp"
   forced=0
   lame_duck
@@ -179,7 +181,7 @@ shutdown() {
 
 # Child $2 (named $1) ended with status $3: stop the other at once (2 s budget in all), report failure.
 died() {
-  trap '' TERM INT
+  trap '' TERM INT HUP
   local dead_status=$3
   forced=0
   if [[ $1 == nginx ]]; then
@@ -215,6 +217,8 @@ if [[ -z ${NGINX_BIN:-} ]]; then
   NGINX_BIN=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 fi
 export NGINX_BIN
+# Each child runs in its own session (see below); util-linux's setsid is in every Debian image.
+command -v setsid >/dev/null 2>&1 || invalid "setsid not found (install util-linux)"
 # The one check preflight cannot make: that it can run at all.
 [[ -x $FCGIAPP_BIN && -f $FCGIAPP_BIN ]] ||
   invalid "FCGIAPP_BIN='$FCGIAPP_BIN' is not an executable file (build it with: swift build -c release)"
@@ -249,6 +253,8 @@ app_pid=
 nginx_pid=
 trap 'shutdown SIGTERM' TERM
 trap 'shutdown SIGINT' INT
+# A closed terminal (`make run`): the children, in their own sessions, would not notice it.
+trap 'shutdown SIGHUP' HUP
 
 # Both children get their own session: a SIGTERM to this script's process group (tini -g, Ctrl-C) must
 # reach only the supervisor, which stops them in order; the app stopping first would fail requests

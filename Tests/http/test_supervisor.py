@@ -272,6 +272,21 @@ def test_lame_duck_answers_every_kept_connection_then_closes_it(make_server):
     assert_stopped_cleanly(s)
 
 
+def test_a_second_group_sigterm_does_not_cut_the_lame_duck_short(make_server):
+    # Ctrl-C twice, or `timeout` and then tini -g: the supervisor ignores further signals while it
+    # stops, and so must the timer it waits on, or the lame duck would end at the second signal.
+    s = make_server().start()
+    connections = _kept_alive(s.port, 4)
+    os.killpg(s.proc.pid, signal.SIGTERM)
+    time.sleep(0.5)
+    os.killpg(s.proc.pid, signal.SIGTERM)
+    time.sleep(0.5)
+    results = [_next_request(c) for c in connections]
+    assert all(isinstance(r, tuple) and r[0] == 200 for r in results), results
+    assert s.wait_exit(12) == 0, s.stderr_text()
+    assert_stopped_cleanly(s)
+
+
 @pytest.mark.parametrize("opening", [b"", b"GET /dev/host HTTP/1.1\r\nHost: te"], ids=["idle", "half-header"])
 def test_sigterm_with_a_client_holding_a_connection_exits_0_within_10_s(make_server, opening):
     # ECS sends SIGTERM with clients connected. A connection that never finishes its request must not
