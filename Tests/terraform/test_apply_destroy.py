@@ -221,14 +221,15 @@ def test_cpu_alarms_drive_step_policies_of_the_service_target(stack: Stack) -> N
 
 
 def test_api_route_integration_listener_stage(stack: Stack) -> None:
-    """ANY /{proxy+} -> HTTP_PROXY integration over the VPC link -> the ALB listener; stage dev with
-    auto-deploy, access logs and throttling; invoke_url ends with the stage."""
+    """ANY /{proxy+} and ANY / -> one HTTP_PROXY integration over the VPC link -> the ALB listener; stage dev
+    with auto-deploy, access logs and throttling; invoke_url ends with the stage."""
     out, svc = stack.outputs["network"], stack.outputs["service"]
     api = stack.aws.client("apigatewayv2")
     assert api.get_api(ApiId=out["api_id"])["ProtocolType"] == "HTTP"
-    (route,) = api.get_routes(ApiId=out["api_id"])["Items"]
-    assert route["RouteKey"] == "ANY /{proxy+}"
-    integration_id = route["Target"].removeprefix("integrations/")
+    routes = {r["RouteKey"]: r["Target"] for r in api.get_routes(ApiId=out["api_id"])["Items"]}
+    assert set(routes) == {"ANY /{proxy+}", "ANY /"}, routes
+    assert len(set(routes.values())) == 1, f"both routes use one integration: {routes}"
+    integration_id = routes["ANY /"].removeprefix("integrations/")
     integration = api.get_integration(ApiId=out["api_id"], IntegrationId=integration_id)
     assert integration["IntegrationType"] == "HTTP_PROXY"
     assert integration["IntegrationUri"] == svc["listener_arn"]
