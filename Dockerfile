@@ -46,7 +46,8 @@ FROM ${RUNTIME_IMAGE} AS runtime
 # nginx-light: the smallest nginx with FastCGI and limit_req; tini: PID 1 that reaps and forwards
 # signals; gettext-base: envsubst, which renders the nginx templates at start.
 # The user owns nothing in the image: it only writes under RUNTIME_DIR (/tmp). A fixed numeric UID lets
-# orchestrators verify non-root (runAsNonRoot) without reading /etc/passwd.
+# orchestrators verify non-root (runAsNonRoot) without reading /etc/passwd. No file keeps a setuid or setgid
+# bit (su, passwd, mount, ...): nothing in this image needs to gain privileges, so nothing may.
 # Packages follow the base image's Debian release (see the build stage on pinning).
 # hadolint ignore=DL3008
 RUN export DEBIAN_FRONTEND=noninteractive \
@@ -54,7 +55,9 @@ RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q install -y --no-install-recommends nginx-light tini gettext-base \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 app \
-    && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app
+    && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app \
+    && chmod 1777 /tmp \
+    && find / -xdev -perm /6000 -type f -exec chmod a-s {} +
 
 # Least often changed first: nginx templates and the entrypoint, then the binary.
 COPY --chown=root:root nginx/ /opt/fcgiapp/nginx/
@@ -73,14 +76,22 @@ LABEL org.opencontainers.image.title="fargate-auto-scaled-backend" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}"
 
-# RUNTIME_DIR is the only writable path (rendered nginx.conf, pid, temp files, the FastCGI socket), so
-# `--read-only --tmpfs /tmp` works. SWIFT_BACKTRACE: symbolicated crash reports on stderr, using the
-# static backtracer shipped next to the binary.
+# RUNTIME_DIR (/tmp/fcgiapp) is the only writable path (rendered nginx.conf, pid, temp files, the FastCGI
+# socket). SWIFT_BACKTRACE: symbolicated crash reports on stderr, using the static backtracer shipped next
+# to the binary.
 ENV APP_HOME=/opt/fcgiapp \
     RUNTIME_DIR=/tmp/fcgiapp \
     PORT=3000 \
     BASE_PATH=dev \
     SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,cache=no,swift-backtrace=/opt/fcgiapp/bin/swift-backtrace
+
+# /tmp is a volume so that it is writable under a read-only root for any non-root user. On Fargate the task
+# volume mounted at /tmp is an empty directory owned by root with mode 0755 unless the image declares a
+# VOLUME at that path; then ECS copies the image's /tmp, contents and mode (1777, set above), into it ("Use
+# bind mounts with Amazon ECS"). Docker does the same for the anonymous volume it creates at run time, so
+# `docker run --read-only IMAGE` needs no --tmpfs. Tests/container/test_fargate_task.py runs the task
+# definition with both rules.
+VOLUME ["/tmp"]
 
 USER 10001:10001
 EXPOSE 3000

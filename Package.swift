@@ -23,6 +23,8 @@ let package = Package(
       linkerSettings: [.linkedLibrary(":libfcgi.a", .when(platforms: [.linux]))]
     ),
     .testTarget(name: "FCGIAppTests", dependencies: ["FCGIAppCore", "FCGIAppRuntime"]),
+    // The executable's own parts that need libfcgi (the worker pool), through @testable import.
+    .testTarget(name: "FCGIAppExecutableTests", dependencies: ["FCGIApp"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -29,8 +29,8 @@ Needs root (debootstrap), debootstrap, a running Docker engine (scripts/start-do
 USAGE
 }
 
-log() { printf 'build-base-images: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 force=false
 for arg in "$@"; do

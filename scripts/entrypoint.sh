@@ -1,19 +1,20 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Starts FCGIApp behind nginx and supervises both: the container's entrypoint (under tini) and `make run`.
-# Setup runs first as numbered drop-ins from entrypoint.d/ (validate, prepare RUNTIME_DIR, render the
-# nginx config). Then: if either process dies, the other is stopped and this exits non-zero within 2 s;
-# on SIGTERM/SIGINT (ECS stops tasks with SIGTERM) nginx finishes its in-flight requests, the app stops,
-# and this exits 0 within 10 s.
+# `FCGIApp preflight` checks every setting and prints the values to export; the drop-ins in
+# entrypoint.d/ then prepare RUNTIME_DIR and render the nginx config. Then: if either process dies, the
+# other is stopped and this exits non-zero within 2 s; on SIGTERM/SIGINT (ECS stops tasks with SIGTERM)
+# nginx finishes its in-flight requests, the app stops, and this exits 0 within 10 s.
 #
-# POSIX sh (dash in the image): no `wait -n`, so signals only set a flag that a short polling loop reads.
-set -eu
+# bash for `wait -n`: the supervisor sleeps in `wait -n` on its two children and wakes when either
+# ends or a trapped signal arrives (bash's wait returns at once for a trapped signal and runs the trap).
+set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 Usage: entrypoint.sh [--help]
-Validates the environment, renders nginx/*.template into RUNTIME_DIR, starts FCGIApp and nginx in the
-foreground and supervises both. Exit codes: 0 after SIGTERM/SIGINT, 2 for invalid configuration,
-another non-zero code when either process dies.
+Checks the environment (FCGIApp preflight), renders nginx/*.template into RUNTIME_DIR, starts FCGIApp
+and nginx in the foreground and supervises both. Exit codes: 0 after SIGTERM/SIGINT, 2 for invalid
+configuration, another non-zero code when either process dies.
 
 Environment (default):
   PORT                      HTTP port nginx listens on (3000)
@@ -21,7 +22,7 @@ Environment (default):
   BASE_PATH                 API prefix, 1-64 of [A-Za-z0-9_-] (dev): /BASE_PATH/host, /BASE_PATH/stress-cpu/P/S
   IMAGE                     image reference the app reports as imageUri (app default: NOT_FOUND)
   STRESS_MAX_SECONDS        longest stress job the app accepts (app default: 900)
-  NGINX_WORKER_PROCESSES    nginx worker processes, a number or auto = CPUs available (1)
+  NGINX_WORKER_PROCESSES    nginx worker processes, a number or auto = the task's CPU allowance (1)
   NGINX_WORKER_CONNECTIONS  connections per nginx worker, clients plus app (1024)
   NGINX_UPSTREAM_KEEPALIVE  idle app connections each nginx worker keeps open (64)
   FCGI_WORKERS              app worker threads; must exceed NGINX_UPSTREAM_KEEPALIVE x worker processes
@@ -34,119 +35,142 @@ Environment (default):
   APP_HOME                  install root with nginx/ and scripts/ (parent of this script's directory)
   FCGIAPP_BIN               the app binary (APP_HOME/bin/FCGIApp)
   NGINX_BIN                 nginx binary (nginx on PATH, else /usr/sbin/nginx)
+  LAME_DUCK_SECONDS         on SIGTERM, seconds nginx keeps answering with Connection: close (and /health
+                            503) before its graceful quit, 0-4 (2)
   QUIET                     1 silences this script's own log lines (errors are always printed)
+Counts are decimal without leading zeros; `FCGIApp preflight` owns every rule above.
 USAGE
 }
 
-# MARK: logging (shared with the drop-ins, which are sourced)
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/entrypoint.d/lib/log.sh
+. "$script_dir/entrypoint.d/lib/log.sh"
 
-log_name=${0##*/}
-log() {
-  case ${QUIET:-0} in
-    '' | 0) printf '%s: %s\n' "$log_name" "$*" >&2 ;;
-  esac
+# MARK: clock and timers
+
+# Sets `now` to centiseconds since boot from /proc/uptime (CLOCK_BOOTTIME: monotonic, unlike
+# $EPOCHREALTIME or SECONDS, which follow the wall clock). Builtins only and no $(...): a command
+# substitution is a subshell, which a SIGTERM to the process group would kill mid-budget.
+now_cs() {
+  local uptime _
+  read -r uptime _ </proc/uptime
+  uptime=${uptime/./}
+  now=$((10#$uptime))
 }
-fatal() {
-  printf '%s: error: %s\n' "$log_name" "$*" >&2
-  exit 1
+
+# A timer is a child that ends after $1 centiseconds, so `wait -n` on it and a process is a wait with a
+# deadline. It ignores SIGTERM/SIGINT/SIGHUP (ignored dispositions survive exec): a signal to the whole
+# process group (tini -g, Ctrl-C, timeout, a closed terminal) must not end it early and cut a budget
+# short. (Started from the stop's trap, it is doubly safe: bash blocks the signal while its trap runs,
+# and the child inherits that mask.)
+timer_pid=
+start_timer() {
+  (
+    trap '' TERM INT HUP
+    printf -v seconds '%d.%02d' $(($1 / 100)) $(($1 % 100))
+    exec sleep "$seconds"
+  ) &
+  timer_pid=$!
 }
-# Invalid configuration: exit 2, like the app does, so a caller can tell it from a crash.
-invalid() {
-  printf '%s: error: %s\n' "$log_name" "$*" >&2
-  exit 2
+stop_timer() {
+  [[ -z $timer_pid ]] || kill -s KILL "$timer_pid" 2>/dev/null || true
+  [[ -z $timer_pid ]] || wait "$timer_pid" 2>/dev/null || true
+  timer_pid=
 }
 
 # MARK: processes
 
-# True while the process runs. kill -0 alone also succeeds for a zombie, which a dead child is until the
-# shell reaps it, so the state letter in /proc/PID/stat decides.
 alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  stat_line=
-  read -r stat_line <"/proc/$1/stat" 2>/dev/null || return 0
-  stat_line=${stat_line##*) }
-  [ "${stat_line%% *}" != Z ]
+  kill -0 "$1" 2>/dev/null
 }
 
-# Centiseconds since boot, from /proc/uptime: budgets are deadlines, not counts of `sleep 0.1` turns,
-# which run long on a loaded machine (and `date +%s` is too coarse for them).
-now_cs() {
-  uptime_line=
-  if read -r uptime_line _ </proc/uptime 2>/dev/null; then
-    uptime_cs=${uptime_line%.*}${uptime_line#*.}
-    uptime_cs=${uptime_cs#"${uptime_cs%%[!0]*}"} # no leading 0: dash's $((...)) would read octal
-    echo "${uptime_cs:-0}"
-  else
-    echo $(($(date +%s) * 100))
-  fi
-}
-
-# Waits up to $2 hundredths of a second for process $1 to end; false if it is still running.
+# Waits until child $1 ends or $2 centiseconds pass: true (and `status` set) if it ended. A timer that
+# ended early (it should not, see start_timer) only starts another for what is left of the budget.
 wait_gone() {
-  wait_deadline=$(($(now_cs) + $2))
-  while alive "$1"; do
-    [ "$(now_cs)" -lt "$wait_deadline" ] || return 1
-    sleep 0.1 || : # a group-wide SIGTERM kills it too; that must not end the script (set -e)
+  local pid=$1 deadline left ended
+  now_cs
+  deadline=$((now + $2))
+  while :; do
+    now_cs
+    left=$((deadline - now))
+    ((left > 0)) || return 1
+    start_timer "$left"
+    ended=
+    status=0
+    wait -n -p ended "$pid" "$timer_pid" 2>/dev/null || status=$?
+    if [[ ${ended:-} == "$pid" ]]; then
+      stop_timer
+      return 0
+    fi
+    stop_timer
+    # Not our child any more (already reaped by an earlier wait): gone.
+    alive "$pid" || return 0
   done
 }
 
-# Sets `status` to the exit status of an ended child (and reaps it). Not a $(...) function: a subshell
-# has no children to wait for.
-reap() {
-  status=0
-  wait "$1" 2>/dev/null || status=$?
-}
-
-# nginx runs in its own process group (setsid), so its workers can be stopped even when the master is
-# gone: workers outlive a killed master and would keep serving the port.
+# nginx runs in its own session (setsid), so its workers can be stopped even when the master is gone:
+# workers outlive a killed master and would keep serving the port.
 signal_nginx_group() {
-  [ -n "$nginx_pid" ] || return 0
+  [[ -n $nginx_pid ]] || return 0
   kill -s "$1" -- "-$nginx_pid" 2>/dev/null || true
 }
 
-# Stops the app within $1 hundredths of a second; `forced` records that it had to be killed.
+# Stops the app within $1 centiseconds; `forced` records that it had to be killed, `app_status` is how
+# it ended.
 stop_app() {
-  [ -n "$app_pid" ] && alive "$app_pid" || return 0
+  app_status=0
+  [[ -n $app_pid ]] || return 0
   kill -s TERM "$app_pid" 2>/dev/null || true
-  if ! wait_gone "$app_pid" "$1"; then
+  if wait_gone "$app_pid" "$1"; then
+    app_status=$status
+  else
     log "FCGIApp ($app_pid) still running; killing it"
     kill -s KILL "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
     forced=1
   fi
 }
 
-# Signal $1 to the master, up to $2 hundredths of a second for nginx to end, then SIGTERM (closes every
-# connection at once) and, half a second later, SIGKILL for the whole group. Graceful: SIGQUIT lets
-# nginx finish the requests in flight. Cutting off a client that held a connection past the budget
-# (idle, or a request it never finished) is normal on a stop, so it is a warning, not a failure.
+# Signal $1 to the master, up to $2 centiseconds for nginx to end, then SIGTERM (closes every connection
+# at once) and, half a second later, SIGKILL for the whole group. Graceful: SIGQUIT lets nginx finish
+# the requests in flight. Cutting off a client that held a connection past the budget (idle, or a
+# request it never finished) is normal on a stop, so it is a warning, not a failure.
 stop_nginx() {
-  [ -n "$nginx_pid" ] || return 0
-  if alive "$nginx_pid"; then
-    kill -s "$1" "$nginx_pid" 2>/dev/null || true
-    if ! wait_gone "$nginx_pid" "$2"; then
-      log "warning: nginx ($nginx_pid) still running after SIG$1; closing its connections"
-      kill -s TERM "$nginx_pid" 2>/dev/null || true
-      wait_gone "$nginx_pid" 50 || log "warning: nginx ($nginx_pid) ignored SIGTERM; killing it"
-    fi
+  [[ -n $nginx_pid ]] || return 0
+  kill -s "$1" "$nginx_pid" 2>/dev/null || true
+  if ! wait_gone "$nginx_pid" "$2"; then
+    log "warning: nginx ($nginx_pid) still running after SIG$1; closing its connections"
+    kill -s TERM "$nginx_pid" 2>/dev/null || true
+    wait_gone "$nginx_pid" 50 || log "warning: nginx ($nginx_pid) ignored SIGTERM; killing it"
   fi
   signal_nginx_group KILL
 }
 
-# SIGTERM/SIGINT: nginx first, so no request reaches a stopping app, then the app. Budget: 6 s (+0.5 s
-# for a stuck nginx) + 3 s, under the 10 s the contract promises. Non-zero only when the app had to be
-# killed or ended badly: nginx has nothing left to lose by then.
+# The lame duck: for LAME_DUCK_SECONDS nginx keeps serving, but every response closes its connection
+# and /health answers 503 (nginx/lame-duck.conf.template reads the flag file). Clients on idle kept
+# connections get a full answer to their next request instead of EOF. The wait is a timer alone: a
+# child that dies meanwhile is collected by the stop that follows.
+lame_duck() {
+  [[ -n $nginx_pid ]] && ((LAME_DUCK_SECONDS > 0)) || return 0
+  : >"$RUNTIME_DIR/lame-duck.on"
+  start_timer $((LAME_DUCK_SECONDS * 100))
+  wait "$timer_pid" 2>/dev/null || true
+  timer_pid=
+}
+
+# SIGTERM/SIGINT, run as the trap itself so it cannot be missed between two waits: the lame duck, then
+# nginx's graceful quit, so no request reaches a stopping app, then the app. Budget: 6 s for the lame
+# duck and nginx together (+0.5 s for a stuck nginx), then 3 s for the app, under the 10 s the contract
+# promises (preflight keeps LAME_DUCK_SECONDS at most 4). Non-zero only when the app had to be killed
+# or ended badly: nginx has nothing left to lose by then.
 shutdown() {
-  log "$1 received: stopping nginx gracefully, then FCGIApp"
-  trap '' TERM INT
+  trap '' TERM INT HUP
+  log "$1 received: lame duck for ${LAME_DUCK_SECONDS} s, then stopping nginx gracefully, then FCGIApp"
   forced=0
-  stop_nginx QUIT 600
+  lame_duck
+  stop_nginx QUIT $((600 - LAME_DUCK_SECONDS * 100))
   stop_app 300
-  status=0
-  [ -z "$app_pid" ] || reap "$app_pid"
-  app_status=$status
-  if [ "$forced" -ne 0 ]; then
-    fatal "FCGIApp did not stop within 3 s"
-  fi
+  ((forced == 0)) || fatal "FCGIApp did not stop within 3 s"
   case $app_status in
     0 | 143) ;; # 143: ended by the SIGTERM itself, which is what was asked
     *) fatal "FCGIApp exited with status $app_status while stopping" ;;
@@ -155,26 +179,25 @@ shutdown() {
   exit 0
 }
 
-# One of the two died: stop the other at once (2 s budget in all) and report failure.
+# Child $2 (named $1) ended with status $3: stop the other at once (2 s budget in all), report failure.
 died() {
-  reap "$2"
-  dead_status=$status
-  trap '' TERM INT
+  trap '' TERM INT HUP
+  local dead_status=$3
   forced=0
-  if [ "$1" = nginx ]; then
+  if [[ $1 == nginx ]]; then
     signal_nginx_group TERM
     stop_app 100
     signal_nginx_group KILL
   else
     stop_nginx TERM 100
   fi
-  [ "$dead_status" -ne 0 ] || dead_status=1
+  ((dead_status != 0)) || dead_status=1
   printf '%s: error: %s (pid %s) exited unexpectedly; stopped the other, exiting %s\n' \
     "$log_name" "$1" "$2" "$dead_status" >&2
   exit "$dead_status"
 }
 
-# MARK: main
+# MARK: set-up
 
 case ${1:-} in
   -h | --help)
@@ -188,68 +211,88 @@ case ${1:-} in
     ;;
 esac
 
-script_dir=$(cd "$(dirname "$0")" && pwd)
-APP_HOME=${APP_HOME:-$(dirname "$script_dir")}
-export APP_HOME
+export APP_HOME=${APP_HOME:-${script_dir%/*}}
+export FCGIAPP_BIN=${FCGIAPP_BIN:-$APP_HOME/bin/FCGIApp}
+if [[ -z ${NGINX_BIN:-} ]]; then
+  NGINX_BIN=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+fi
+export NGINX_BIN
+# Each child runs in its own session (see below); util-linux's setsid is in every Debian image.
+command -v setsid >/dev/null 2>&1 || invalid "setsid not found (install util-linux)"
+# The one check preflight cannot make: that it can run at all.
+[[ -x $FCGIAPP_BIN && -f $FCGIAPP_BIN ]] ||
+  invalid "FCGIAPP_BIN='$FCGIAPP_BIN' is not an executable file (build it with: swift build -c release)"
 
-# Drop-ins are sourced in `sort -V` order so they can set and export variables for the next ones and for
-# the two processes. Files without the executable bit are skipped, which is how one is switched off.
-dropins=$(find "$script_dir/entrypoint.d" -maxdepth 1 -type f -name '*.sh' 2>/dev/null | sort -V)
-old_ifs=$IFS
-IFS='
-'
-set -f # split the list on newlines only, and expand no patterns in the paths
-for dropin in $dropins; do
-  IFS=$old_ifs
-  set +f
-  if [ -x "$dropin" ]; then
-    log_name=${dropin##*/}
-    # shellcheck source=/dev/null
-    . "$dropin"
-    log_name=${0##*/}
+# Preflight prints NAME=value lines whose values hold only [A-Za-z0-9_./:=-] and spaces; it has already
+# printed every problem on stderr when it fails (exit 2).
+preflight_status=0
+settings=$("$FCGIAPP_BIN" preflight) || preflight_status=$?
+((preflight_status == 0)) || exit "$preflight_status"
+while IFS= read -r line; do
+  [[ $line =~ ^([A-Z][A-Z0-9_]*)=(.*)$ ]] || fatal "unexpected line from FCGIApp preflight: $line"
+  export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+done <<<"$settings"
+log "PORT=$PORT BASE_PATH=$BASE_PATH RUNTIME_DIR=$RUNTIME_DIR nginx workers=$NGINX_WORKER_PROCESSES keepalive=$NGINX_UPSTREAM_KEEPALIVE FCGI_WORKERS=$FCGI_WORKERS"
+
+# Drop-ins run as children in `sort -V` order; a failing one ends the start with its exit code. Files
+# without the executable bit are skipped, which is how one is switched off.
+mapfile -t dropins < <(find "$script_dir/entrypoint.d" -maxdepth 1 -type f -name '*.sh' | sort -V)
+for dropin in "${dropins[@]}"; do
+  if [[ -x $dropin ]]; then
+    dropin_status=0
+    "$dropin" || dropin_status=$?
+    ((dropin_status == 0)) || exit "$dropin_status"
   else
     log "skipping $dropin: not executable"
   fi
-  set -f
 done
-set +f
-IFS=$old_ifs
+
+# MARK: supervise
 
 app_pid=
 nginx_pid=
-stop_signal=
-trap 'stop_signal=SIGTERM' TERM
-trap 'stop_signal=SIGINT' INT
+trap 'shutdown SIGTERM' TERM
+trap 'shutdown SIGINT' INT
+# A closed terminal (`make run`): the children, in their own sessions, would not notice it.
+trap 'shutdown SIGHUP' HUP
 
+# Both children get their own session: a SIGTERM to this script's process group (tini -g, Ctrl-C) must
+# reach only the supervisor, which stops them in order; the app stopping first would fail requests
+# nginx still has in flight. Not a group leader, the background child execs setsid without a fork,
+# so $! is the process itself.
 log "starting FCGIApp: $FCGIAPP_BIN (listening on $FCGI_LISTEN, $FCGI_WORKERS workers)"
-"$FCGIAPP_BIN" &
+setsid "$FCGIAPP_BIN" &
 app_pid=$!
 
-# nginx would answer 503 until the socket exists; waiting (5 s at most) makes the first health check pass.
-tenths=0
-until [ -S "$FCGI_LISTEN" ]; do
-  [ -z "$stop_signal" ] || shutdown "$stop_signal"
-  alive "$app_pid" || died FCGIApp "$app_pid"
-  [ "$tenths" -lt 50 ] || {
+# nginx would answer 503 until the socket exists; waiting (5 s at most) makes the first health check
+# pass. The pause is a builtin read with a timeout on a pipe nobody writes: no helper process, and a
+# trapped signal interrupts it.
+exec {pause_fd}<> <(:)
+now_cs
+socket_deadline=$((now + 500))
+until [[ -S $FCGI_LISTEN ]]; do
+  alive "$app_pid" || break # its status is collected by the wait below
+  now_cs
+  if ((now >= socket_deadline)); then
     log "no socket at $FCGI_LISTEN after 5 s; starting nginx anyway"
     break
-  }
-  sleep 0.1 || :
-  tenths=$((tenths + 1))
+  fi
+  read -r -t 0.02 -u "$pause_fd" _ || true
 done
+exec {pause_fd}<&-
 
 log "starting nginx on port $PORT (base path /$BASE_PATH, worker_processes $NGINX_WORKER_PROCESSES)"
-if command -v setsid >/dev/null 2>&1; then
-  setsid "$NGINX_BIN" -p "$RUNTIME_DIR" -c "$RUNTIME_DIR/nginx.conf" -e stderr -g 'daemon off;' &
-else
-  log "setsid not found: nginx workers may outlive a killed nginx master"
-  "$NGINX_BIN" -p "$RUNTIME_DIR" -c "$RUNTIME_DIR/nginx.conf" -e stderr -g 'daemon off;' &
-fi
+setsid "$NGINX_BIN" -p "$RUNTIME_DIR" -c "$RUNTIME_DIR/nginx.conf" -e stderr -g 'daemon off;' &
 nginx_pid=$!
 
+# Sleeps until either child ends; bash keeps the status of a child that ended before this line, so
+# one that died early is reported here too. A trapped signal runs shutdown (which exits) from the wait.
 while :; do
-  [ -z "$stop_signal" ] || shutdown "$stop_signal"
-  alive "$app_pid" || died FCGIApp "$app_pid"
-  alive "$nginx_pid" || died nginx "$nginx_pid"
-  sleep 0.2 || :
+  ended=
+  status=0
+  wait -n -p ended "$app_pid" "$nginx_pid" || status=$?
+  case ${ended:-} in
+    "$app_pid") died FCGIApp "$app_pid" "$status" ;;
+    "$nginx_pid") died nginx "$nginx_pid" "$status" ;;
+  esac
 done

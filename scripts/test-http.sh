@@ -11,8 +11,8 @@ Environment: HTTP_TEST_SEED fixes the random-path test's seed (it prints the one
 USAGE
 }
 
-log() { printf 'test-http: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 case ${1:-} in -h | --help) usage; exit 0 ;; esac
 

@@ -8,7 +8,8 @@ usage() {
 Usage: scripts/test-terraform.sh [--static] [-h|--help]
   1. terraform fmt -check -recursive terraform
   2. the shared settings block is identical in every root's variables.tf
-  3. per root: terraform init -backend=false, validate, test (tests/*.tftest.hcl, mocked AWS provider)
+  3. per root and per shared module (terraform/modules/*): terraform init -backend=false, validate, test
+     (tests/*.tftest.hcl, mocked AWS provider)
   4. checkov --skip-download on terraform/ (every skipped check carries its reason inline)
   5. pytest Tests/terraform: apply bootstrap + ecr, task, service, network to the AWS emulator with the S3
      backend, check the resources through the AWS API, re-plan (no changes), destroy in the Destroy order
@@ -21,8 +22,8 @@ Environment:
 USAGE
 }
 
-log() { printf 'test-terraform: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 static=false
 for arg in "$@"; do
@@ -88,6 +89,18 @@ for root in "${roots[@]}"; do
   terraform -chdir="$dir" test -no-color >"$work/test-$root.log" 2>&1 ||
     { cat "$work/test-$root.log" >&2; fatal "$root: terraform test failed"; }
   grep -E '^(Success|Failure)!' "$work/test-$root.log" | sed "s/^/  $root: /" >&2
+done
+
+# Shared modules have their own tests (they take no shared settings, so step 2 does not apply to them).
+for dir in "$work"/terraform/modules/*/; do
+  module=modules/$(basename "$dir")
+  log "$module: init -backend=false, validate, test"
+  terraform -chdir="$dir" init -backend=false -input=false -no-color >"$work/init-${module//\//-}.log" 2>&1 ||
+    { cat "$work/init-${module//\//-}.log" >&2; fatal "$module: terraform init failed"; }
+  terraform -chdir="$dir" validate -no-color >&2 || fatal "$module: terraform validate failed"
+  terraform -chdir="$dir" test -no-color >"$work/test-${module//\//-}.log" 2>&1 ||
+    { cat "$work/test-${module//\//-}.log" >&2; fatal "$module: terraform test failed"; }
+  grep -E '^(Success|Failure)!' "$work/test-${module//\//-}.log" | sed "s|^|  $module: |" >&2
 done
 
 log "checkov --skip-download on terraform/"

@@ -15,8 +15,8 @@ Needs: aws (CLI), jq, curl, terraform, python3 with pytest, moto and PyYAML, and
 USAGE
 }
 
-log() { printf 'test-workflows: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 pytest_args=()
 while [ $# -gt 0 ]; do

@@ -16,8 +16,7 @@ enum HealthCheck {
     let deadline = clock.monotonicSeconds() + timeout
     do {
       let statusLine = try fetchStatusLine(port: port, deadline: deadline, clock: clock)
-      let fields = statusLine.split(separator: " ", maxSplits: 2)
-      guard fields.count >= 2, fields[0].hasPrefix("HTTP/"), fields[1] == "200" else {
+      guard HealthStatusLine.isHealthy(statusLine) else {
         report(
           "unhealthy: GET http://127.0.0.1:\(port)/health answered \(JSONValue.quoted(statusLine))")
         return 1

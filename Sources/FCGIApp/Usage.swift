@@ -5,10 +5,12 @@ enum Usage {
   /// Usage, commands and every environment variable with its default.
   static var text: String {
     var lines = [
-      "Usage: FCGIApp [healthcheck | --help]",
+      "Usage: FCGIApp [healthcheck | preflight | --help]",
       "",
       "  FCGIApp              serve FastCGI (behind nginx) until SIGTERM/SIGINT",
       "  FCGIApp healthcheck  GET http://127.0.0.1:$PORT/health; exit 0 on HTTP 200 within 2 s, else 1",
+      "  FCGIApp preflight    check every start-up setting of the container (app and nginx) at once;",
+      "                       print NAME=value lines for the entrypoint, or every problem and exit 2",
       "  FCGIApp --help       show this text",
       "",
       "Routes: /health, /status, /$BASE_PATH/host, /$BASE_PATH/stress-cpu/{percent}/{seconds}",

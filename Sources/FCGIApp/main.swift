@@ -3,11 +3,18 @@ import FCGIAppCore
 import FCGIAppRuntime
 import Glibc
 
-/// The environment variables the app reads, fetched with getenv (no Foundation).
+/// The whole process environment, read once (no Foundation). A variable given twice keeps its first
+/// value, as getenv() does.
 private func environment() -> [String: String] {
   var values: [String: String] = [:]
-  for variable in AppConfig.variables {
-    if let value = getenv(variable.name) { values[variable.name] = String(cString: value) }
+  var entry = environ
+  while let pointer = entry.pointee {
+    let text = String(cString: pointer)
+    if let equals = text.firstIndex(of: "=") {
+      let name = String(text[..<equals])
+      if values[name] == nil { values[name] = String(text[text.index(after: equals)...]) }
+    }
+    entry += 1
   }
   return values
 }
@@ -30,6 +37,16 @@ case ["healthcheck"]:
       to: STDERR_FILENO)
     // Not 2: Docker reserves health check exit code 2; any failure here is just "unhealthy".
     exit(1)
+  }
+case ["preflight"]:
+  switch Preflight.run(environment: environment(), cpusAllowed: SystemInfo.cpuAllowance().cpus) {
+  case .success(let preflight):
+    writeOut(preflight.shellLines, to: STDOUT_FILENO)
+    exit(0)
+  case .failure(let failure):
+    writeOut(
+      failure.problems.map { "FCGIApp preflight: error: \($0)\n" }.joined(), to: STDERR_FILENO)
+    exit(2)
   }
 case ["--help"], ["-h"], ["help"]:
   writeOut(Usage.text, to: STDOUT_FILENO)

@@ -13,10 +13,10 @@ final class RunningStressJob: Sendable {
   let liveThreads: Atomic<Int>
   /// CPU time the finished threads consumed.
   let cpuNanoseconds = Atomic<Int>(0)
-  /// A `StressEngine.EndReason` raw value, set before the generation moves on.
-  let endReason = Atomic<Int>(StressEngine.EndReason.completed.rawValue)
-  /// A `StressEngine.Priority` raw value, as the threads got it.
-  let priority = Atomic<Int>(StressEngine.Priority.normal.rawValue)
+  /// Why the job ended, set before the generation moves on.
+  let endReason = Atomic<StressEngine.EndReason>(.completed)
+  /// The scheduling policy the threads got.
+  let priority = Atomic<StressEngine.Priority>(.normal)
 
   /// Creates the state for a job about to start.
   /// - Parameters:

@@ -50,7 +50,7 @@ public final class StressEngine: StressControlling {
   public func start(percent: Int, seconds: Int) -> StressJob {
     running.withLock { current in
       if let previous = current {
-        previous.endReason.store(EndReason.replaced.rawValue, ordering: .relaxed)
+        previous.endReason.store(.replaced, ordering: .relaxed)
       }
       let next = generation.add(1, ordering: .sequentiallyConsistent).newValue
       let plan = StressPlan(cpusAllowed: cpusAllowed, percent: percent)
@@ -90,7 +90,7 @@ public final class StressEngine: StressControlling {
         generation.add(1, ordering: .sequentiallyConsistent)
         return nil
       }
-      run.endReason.store(EndReason.stopped.rawValue, ordering: .relaxed)
+      run.endReason.store(.stopped, ordering: .relaxed)
       generation.add(1, ordering: .sequentiallyConsistent)
       return run.job
     }
@@ -112,7 +112,7 @@ public final class StressEngine: StressControlling {
 
   /// One stress thread's feedback loop.
   private func burn(_ run: RunningStressJob, share: Double) {
-    if lowPriority { run.priority.store(Self.lowerPriority().rawValue, ordering: .relaxed) }
+    if lowPriority { run.priority.store(Self.lowerPriority(), ordering: .relaxed) }
     var cycle = DutyCycle(share: share)
     let cpuStart = SystemClock.seconds(CLOCK_THREAD_CPUTIME_ID)
     let wallStart = clock.monotonicSeconds()
@@ -141,8 +141,8 @@ public final class StressEngine: StressControlling {
     let wall = max(clock.monotonicSeconds() - run.startedAt, 1e-9)
     let cpu = Double(run.cpuNanoseconds.load(ordering: .relaxed)) / 1e9
     let achieved = cpu / wall / run.job.plan.cpusAllowed * 100
-    let reason = EndReason(rawValue: run.endReason.load(ordering: .relaxed)) ?? .completed
-    let priority = Priority(rawValue: run.priority.load(ordering: .relaxed)) ?? .normal
+    let reason = run.endReason.load(ordering: .relaxed)
+    let priority = run.priority.load(ordering: .relaxed)
     logger.info(
       "stress_stop",
       [
@@ -178,13 +178,14 @@ public final class StressEngine: StressControlling {
     }
   }
 
-  /// Why a job ended, for the `stress_stop` log.
-  enum EndReason: Int {
+  /// Why a job ended, for the `stress_stop` log. Stored atomically as itself (through its raw value,
+  /// which `AtomicRepresentable` provides for a `RawRepresentable` enum), never as a bare Int.
+  enum EndReason: Int, AtomicRepresentable {
     case completed, replaced, stopped
   }
 
   /// The scheduling policy a stress thread got.
-  enum Priority: Int, CustomStringConvertible {
+  enum Priority: Int, AtomicRepresentable, CustomStringConvertible {
     case normal, idle, nice19
 
     var description: String {

@@ -21,7 +21,7 @@ def image() -> str:
 
 @pytest.fixture
 def start(image: str) -> Iterator[Callable[..., Container]]:
-    """Starts containers of the image (read-only, tmpfs /tmp, free port) and removes them afterwards."""
+    """Starts containers of the image (read-only root, free port) and removes them afterwards."""
     started: list[Container] = []
 
     def _start(env: dict[str, str] | None = None, extra: list[str] | None = None) -> Container:

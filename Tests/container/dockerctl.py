@@ -130,9 +130,10 @@ def parse_docker_time(value: str) -> float:
 
 def run_container(image: str, env: dict[str, str] | None = None, extra: list[str] | None = None,
                   kind: str = "app") -> Container:
-    """`docker run -d` the image read-only with a tmpfs /tmp, published on a free 127.0.0.1 port."""
+    """`docker run -d` the image read-only (its VOLUME /tmp is the writable part, as on Fargate), published on
+    a free 127.0.0.1 port."""
     container = Container(unique_name(kind), free_port(), dict(env or {}))
-    args = ["run", "-d", "--name", container.name, "--read-only", "--tmpfs", "/tmp",
+    args = ["run", "-d", "--name", container.name, "--read-only",
             "-p", f"127.0.0.1:{container.port}:3000"]
     for key, value in container.env.items():
         args += ["-e", f"{key}={value}"]

@@ -1,5 +1,7 @@
 """The entrypoint as a supervisor: configuration refusal, either process dying, SIGTERM drain, users."""
 
+import concurrent.futures
+import http.client
 import json
 import os
 import signal
@@ -12,7 +14,25 @@ import time
 
 import pytest
 
-from httpsupport import ENTRYPOINT, Server, get, port_closed
+from httpsupport import ENTRYPOINT, Server, fcgiapp_bin, get, port_closed
+
+
+def fake_app(path, body: str):
+    """Writes a stand-in for FCGIApp that runs `body` as the server. `FCGIApp preflight` still runs the
+    real binary: the entrypoint takes its settings from FCGIAPP_BIN, and only the server is faked."""
+    path.write_text(
+        f"#!{sys.executable}\n"
+        "import os, socket, sys, time\n"
+        "if sys.argv[1:] == ['preflight']:\n"
+        f"    os.execv({str(fcgiapp_bin())!r}, [{str(fcgiapp_bin())!r}, 'preflight'])\n"
+        + body
+    )
+    path.chmod(0o755)
+    return path
+
+
+# README "Configuration": LAME_DUCK_SECONDS defaults to 2.
+LAME_DUCK_DEFAULT = 2
 
 
 def assert_stopped_cleanly(s: Server):
@@ -32,45 +52,25 @@ def test_invalid_base_path_is_refused_with_exit_2(make_server, value):
     assert "starting" not in err
 
 
-@pytest.mark.parametrize("env,name", [
-    ({"PORT": "0"}, "PORT"),
-    ({"PORT": "65536"}, "PORT"),
-    ({"PORT": "80a"}, "PORT"),
-    ({"NGINX_WORKER_PROCESSES": "0"}, "NGINX_WORKER_PROCESSES"),
-    ({"NGINX_UPSTREAM_KEEPALIVE": "-1"}, "NGINX_UPSTREAM_KEEPALIVE"),
-    ({"NGINX_STRESS_RATE": "fast"}, "NGINX_STRESS_RATE"),
-    ({"NGINX_UPSTREAM_KEEPALIVE": "8", "NGINX_WORKER_PROCESSES": "2", "FCGI_WORKERS": "16"}, "FCGI_WORKERS"),
-    ({"NGINX_WORKER_CONNECTIONS": "100", "NGINX_UPSTREAM_KEEPALIVE": "64"}, "NGINX_WORKER_CONNECTIONS"),
-    ({"RUNTIME_DIR": "relative/dir"}, "RUNTIME_DIR"),
-    ({"RUNTIME_DIR": "/tmp/with space"}, "RUNTIME_DIR"),
-    ({"NGINX_ACCESS_LOG": "relative.log"}, "NGINX_ACCESS_LOG"),
-    ({"LISTEN_HOST": "1.2.3.4;"}, "LISTEN_HOST"),
-    ({"FCGIAPP_BIN": "/nonexistent/FCGIApp"}, "FCGIAPP_BIN"),
-])
-def test_invalid_settings_are_refused_with_exit_2(make_server, env, name):
+def test_every_problem_is_reported_at_once_with_exit_2(make_server):
+    # The rules themselves are unit-tested (PreflightTests); this checks the entrypoint hands the whole
+    # environment to `FCGIApp preflight` and stops on its verdict before starting anything.
+    env = {"BASE_PATH": "a/b", "PORT": "010", "NGINX_STRESS_RATE": "fast", "RUNTIME_DIR": "relative"}
     s = make_server(env=env).start(wait=False)
     assert s.wait_exit(5) == 2
-    assert name in s.stderr_text()
-
-
-@pytest.mark.parametrize("name", ["NGINX_UPSTREAM_KEEPALIVE", "FCGI_WORKERS", "PORT", "NGINX_WORKER_PROCESSES"])
-@pytest.mark.parametrize("value", ["08", "010", "00", "0100"])
-def test_leading_zeros_are_refused_with_exit_2(make_server, name, value):
-    # The shell would read 010 as octal 8 (08 as an error) while nginx reads 10: refuse, never guess.
-    s = make_server(env={name: value}).start(wait=False)
-    assert s.wait_exit(5) == 2, s.stderr_text()
     err = s.stderr_text()
-    assert f"{name}='{value}' is invalid" in err and "leading zeros" in err, err
-    assert "Illegal number" not in err, err
+    for name, value in env.items():
+        assert f'{name}="{value}"' in err, (name, err)
+    assert "starting" not in err
 
 
-def test_sizing_rule_accepts_one_more_worker_than_pinned(make_server):
-    s = make_server(env={"NGINX_UPSTREAM_KEEPALIVE": "2", "NGINX_WORKER_PROCESSES": "2",
-                         "FCGI_WORKERS": "5"}).start()
-    assert get(s.port, "/status").json()["workers"]["total"] == 5
+def test_missing_app_binary_is_refused_with_exit_2(make_server):
+    s = make_server(env={"FCGIAPP_BIN": "/nonexistent/FCGIApp"}).start(wait=False)
+    assert s.wait_exit(5) == 2
+    assert "FCGIAPP_BIN" in s.stderr_text()
 
 
-def test_fcgi_workers_default_is_derived(make_server):
+def test_fcgi_workers_derived_by_preflight_reaches_the_app(make_server):
     s = make_server(env={"NGINX_UPSTREAM_KEEPALIVE": "3", "NGINX_WORKER_PROCESSES": "2"}).start()
     assert get(s.port, "/status").json()["workers"]["total"] == 12
 
@@ -123,16 +123,12 @@ def test_runtime_dir_owned_by_another_user_is_refused(make_server, tmp_path):
 
 def test_health_is_503_json_when_the_app_is_unreachable(make_server, tmp_path):
     # A stand-in app that leaves a socket nobody listens on, so nginx's connect() is refused.
-    fake = tmp_path / "unreachable-app"
-    fake.write_text(
-        f"#!{sys.executable}\n"
-        "import os, socket, time\n"
+    fake = fake_app(tmp_path / "unreachable-app", (
         "s = socket.socket(socket.AF_UNIX)\n"
         "s.bind(os.environ['FCGI_LISTEN'])\n"
         "s.close()\n"
         "time.sleep(600)\n"
-    )
-    fake.chmod(0o755)
+    ))
     s = make_server(app=fake).start(wait=False)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -173,6 +169,24 @@ def test_either_process_ending_stops_everything_within_2_s(make_server, victim, 
     assert_stopped_cleanly(s)
 
 
+def test_app_that_ends_before_the_supervisor_waits_is_still_noticed(make_server, tmp_path):
+    # A stand-in app that creates its socket and exits at once with status 3: it is gone before nginx
+    # has started and the supervisor reaches `wait -n`, which must still report it (bash keeps the
+    # status of an ended child) rather than wait forever.
+    fake = fake_app(tmp_path / "short-lived-app", (
+        "s = socket.socket(socket.AF_UNIX)\n"
+        "s.bind(os.environ['FCGI_LISTEN'])\n"
+        "sys.exit(3)\n"
+    ))
+    s = make_server(app=fake).start(wait=False)
+    code = s.wait_exit(10)
+    err = s.stderr_text()
+    assert code == 3, err
+    assert "FCGIApp" in err and "exited unexpectedly" in err, err
+    assert "starting nginx" in err, "the app ended before nginx started: nothing left to check"
+    assert port_closed(s.port)
+
+
 # MARK: SIGTERM
 
 
@@ -188,7 +202,7 @@ def test_sigterm_finishes_requests_in_flight(make_server):
     time.sleep(0.3)
     started = time.monotonic()
     s.proc.send_signal(signal.SIGTERM)
-    time.sleep(1.0)
+    time.sleep(LAME_DUCK_DEFAULT + 1.0)  # past the lame duck, into nginx's graceful quit
     assert s.proc.poll() is None, "exited with requests in flight"
     assert port_closed(s.port), "still accepting new connections while stopping"
     for c in partial:
@@ -203,6 +217,73 @@ def test_sigterm_finishes_requests_in_flight(make_server):
     code = s.wait_exit(10)
     assert code == 0, s.stderr_text()
     assert time.monotonic() - started <= 10
+    assert_stopped_cleanly(s)
+
+
+def _kept_alive(port: int, count: int) -> list:
+    """`count` connections that have each completed one keep-alive request and are idle."""
+    connections = []
+    for _ in range(count):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", "/dev/host")
+        r = c.getresponse()
+        r.read()
+        assert r.status == 200 and r.getheader("Connection", "").lower() != "close"
+        connections.append(c)
+    return connections
+
+
+def _next_request(c: http.client.HTTPConnection):
+    """The next request on a kept connection: the response, or the error (EOF, reset) it met."""
+    try:
+        c.request("GET", "/dev/host")
+        r = c.getresponse()
+        return r.status, r.getheader("Connection"), r.read()
+    except (OSError, http.client.HTTPException) as error:
+        return error
+    finally:
+        c.close()
+
+
+def test_lame_duck_answers_every_kept_connection_then_closes_it(make_server):
+    # ECS sends SIGTERM while the ALB holds idle kept-alive connections. During the lame duck each
+    # one's next request gets a full answer with Connection: close, health says 503, and the stop
+    # still ends with exit 0.
+    s = make_server().start()
+    connections = _kept_alive(s.port, 32)
+    started = time.monotonic()
+    s.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    health = get(s.port, "/health")
+    with concurrent.futures.ThreadPoolExecutor(len(connections)) as pool:
+        results = list(pool.map(_next_request, connections))
+    within_lame_duck = time.monotonic() - started < LAME_DUCK_DEFAULT
+    failures = [r for r in results if not isinstance(r, tuple)]
+    assert failures == [], f"{len(failures)} of {len(results)} kept connections failed: {failures[:3]}"
+    for status, connection, body in results:
+        assert status == 200 and b"Request handled by backend" in body
+        assert connection == "close"
+    assert within_lame_duck, "the requests took longer than the lame duck; nothing was checked"
+    assert health.status == 503 and health.json() == {"status": "stopping"}
+    assert health.header("Connection") == "close"
+    code = s.wait_exit(12)
+    assert code == 0, s.stderr_text()
+    assert time.monotonic() - started <= 10
+    assert_stopped_cleanly(s)
+
+
+def test_a_second_group_sigterm_does_not_cut_the_lame_duck_short(make_server):
+    # Ctrl-C twice, or `timeout` and then tini -g: the supervisor ignores further signals while it
+    # stops, and so must the timer it waits on, or the lame duck would end at the second signal.
+    s = make_server().start()
+    connections = _kept_alive(s.port, 4)
+    os.killpg(s.proc.pid, signal.SIGTERM)
+    time.sleep(0.5)
+    os.killpg(s.proc.pid, signal.SIGTERM)
+    time.sleep(0.5)
+    results = [_next_request(c) for c in connections]
+    assert all(isinstance(r, tuple) and r[0] == 200 for r in results), results
+    assert s.wait_exit(12) == 0, s.stderr_text()
     assert_stopped_cleanly(s)
 
 
@@ -338,6 +419,6 @@ def test_help_lists_every_setting():
     for name in ("PORT", "LISTEN_HOST", "BASE_PATH", "IMAGE", "STRESS_MAX_SECONDS", "NGINX_WORKER_PROCESSES",
                  "NGINX_WORKER_CONNECTIONS", "NGINX_UPSTREAM_KEEPALIVE", "FCGI_WORKERS", "FCGI_BACKLOG",
                  "NGINX_STRESS_RATE", "NGINX_STRESS_BURST", "NGINX_ACCESS_LOG", "RUNTIME_DIR", "APP_HOME",
-                 "FCGIAPP_BIN", "NGINX_BIN", "QUIET"):
+                 "FCGIAPP_BIN", "NGINX_BIN", "QUIET", "LAME_DUCK_SECONDS"):
         assert f"\n  {name} " in out.stdout, name
     assert subprocess.run([str(ENTRYPOINT), "--bogus"], capture_output=True, timeout=5).returncode == 2

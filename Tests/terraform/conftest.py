@@ -93,6 +93,9 @@ def _create_network(aws: Emulator) -> Network:
     cidr = "10.55.0.0/16"
     vpc = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[
         {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": VPC_NAME}]}])["Vpc"]["VpcId"]
+    # Private DNS on the ecr root's interface endpoints needs both (a new VPC has DNS hostnames off).
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
     route_table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
     private = []
     for index, zone in enumerate(["a", "b"]):

@@ -171,6 +171,20 @@ def test_codedeploy_blue_green_with_rollback_on_alarm(stack: Stack) -> None:
     assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count")
 
 
+def test_destroy_removes_the_listener_before_either_target_group(stack: Stack) -> None:
+    """Terraform destroys a resource before everything listed in its state `dependencies`. After a deployment
+    made green live, the listener forwards to green, and ELB refuses to delete a target group a listener still
+    uses (ResourceInUse); so the listener must depend on both groups, and whatever names the listener (the
+    CodeDeploy group, the service) must go before it."""
+    state = json.loads(stack.terraform("service", "state", "pull").stdout)
+    dependencies = {f"{r['type']}.{r['name']}": set(r["instances"][0].get("dependencies", []))
+                    for r in state["resources"] if r["mode"] == "managed"}
+    groups = {"aws_lb_target_group.blue", "aws_lb_target_group.green"}
+    assert groups <= dependencies["aws_lb_listener.this"], dependencies["aws_lb_listener.this"]
+    for user in ["aws_codedeploy_deployment_group.this", "aws_ecs_service.this"]:
+        assert {"aws_lb_listener.this", *groups} <= dependencies[user], (user, dependencies[user])
+
+
 def test_cpu_alarms_drive_step_policies_of_the_service_target(stack: Stack) -> None:
     """alarm -> policy -> scalable target: each CPU alarm watches the service and fires its own policy,
     whose target is the service's DesiredCount between min and max."""
@@ -207,14 +221,15 @@ def test_cpu_alarms_drive_step_policies_of_the_service_target(stack: Stack) -> N
 
 
 def test_api_route_integration_listener_stage(stack: Stack) -> None:
-    """ANY /{proxy+} -> HTTP_PROXY integration over the VPC link -> the ALB listener; stage dev with
-    auto-deploy, access logs and throttling; invoke_url ends with the stage."""
+    """ANY /{proxy+} and ANY / -> one HTTP_PROXY integration over the VPC link -> the ALB listener; stage dev
+    with auto-deploy, access logs and throttling; invoke_url ends with the stage."""
     out, svc = stack.outputs["network"], stack.outputs["service"]
     api = stack.aws.client("apigatewayv2")
     assert api.get_api(ApiId=out["api_id"])["ProtocolType"] == "HTTP"
-    (route,) = api.get_routes(ApiId=out["api_id"])["Items"]
-    assert route["RouteKey"] == "ANY /{proxy+}"
-    integration_id = route["Target"].removeprefix("integrations/")
+    routes = {r["RouteKey"]: r["Target"] for r in api.get_routes(ApiId=out["api_id"])["Items"]}
+    assert set(routes) == {"ANY /{proxy+}", "ANY /"}, routes
+    assert len(set(routes.values())) == 1, f"both routes use one integration: {routes}"
+    integration_id = routes["ANY /"].removeprefix("integrations/")
     integration = api.get_integration(ApiId=out["api_id"], IntegrationId=integration_id)
     assert integration["IntegrationType"] == "HTTP_PROXY"
     assert integration["IntegrationUri"] == svc["listener_arn"]

@@ -218,6 +218,38 @@ def test_appspec_names_task_definition_container_and_port() -> None:
     }
 
 
+def test_appspec_carries_the_network_configuration() -> None:
+    """A CODE_DEPLOY service refuses network changes in UpdateService, so the service root's subnets and tasks
+    security group reach the service through the AppSpec's NetworkConfiguration (CodeDeploy's ECS layout)."""
+    result = run("render-appspec.sh", "--task-definition-arn", TASK_DEFINITION,
+                 "--subnets", "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb", "--security-groups", "sg-0123456789abcdef0",
+                 env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 0, result.stderr
+    properties = yaml.safe_load(result.stdout)["Resources"][0]["TargetService"]["Properties"]
+    assert properties["NetworkConfiguration"] == {"AwsvpcConfiguration": {
+        "Subnets": ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+        "SecurityGroups": ["sg-0123456789abcdef0"],
+        "AssignPublicIp": "DISABLED",
+    }}
+    assert properties["TaskDefinition"] == TASK_DEFINITION
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--subnets", "subnet-0aaaaaaaaaaaaaaaa"],
+        ["--security-groups", "sg-0123456789abcdef0"],
+        ["--subnets", "subnet-0aaaaaaaaaaaaaaaa,\nx: y", "--security-groups", "sg-0123456789abcdef0"],
+        ["--subnets", "subnet-0aaaaaaaaaaaaaaaa", "--security-groups", "sg-1,sg-2,sg-3,sg-4,sg-5,sg-6"],
+        ["--subnets", "", "--security-groups", "sg-0123456789abcdef0"],
+    ],
+)
+def test_appspec_refuses_partial_or_malformed_network_configuration(args: list[str]) -> None:
+    """Subnets without security groups would put the tasks in the VPC's default group; both or neither."""
+    result = run("render-appspec.sh", "--task-definition-arn", TASK_DEFINITION, *args, env={"PATH": "/usr/bin:/bin"})
+    assert result.code in (1, 2) and result.stdout == "", (result.code, result.stdout, result.stderr)
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -1,7 +1,10 @@
-#!/bin/sh
-# shellcheck shell=sh
-# Sourced by entrypoint.sh. Creates RUNTIME_DIR, the one writable directory (config, pid, temp files,
-# socket), and clears what a previous run left there.
+#!/usr/bin/env bash
+# Run by entrypoint.sh as a child (it exports nothing), after `FCGIApp preflight`. Creates RUNTIME_DIR,
+# the one writable directory (config, pid, temp files, socket), and clears what a previous run left
+# there. These checks stay in shell: they are about the filesystem, not the settings' values.
+set -euo pipefail
+# shellcheck source=scripts/entrypoint.d/lib/log.sh
+. "${BASH_SOURCE[0]%/*}/lib/log.sh"
 
 # It may sit in a shared /tmp under a predictable name (`make run` uses /tmp/fcgiapp-<uid>-<port>), so
 # an existing one must be ours alone: a symlink, another user's directory or one others can write to
@@ -39,5 +42,6 @@ if [ "$(id -u)" -eq 0 ]; then
   done
 fi
 
-# The entrypoint waits for the app's socket to appear, so a stale one must go first.
-rm -f "$FCGI_LISTEN" "$RUNTIME_DIR/nginx.pid"
+# The entrypoint waits for the app's socket to appear, so a stale one must go first; a lame-duck flag
+# left by a run that was killed mid-stop would make nginx start as a lame duck.
+rm -f "$FCGI_LISTEN" "$RUNTIME_DIR/nginx.pid" "$RUNTIME_DIR/lame-duck.on"

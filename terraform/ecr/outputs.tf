@@ -22,6 +22,6 @@ output "repository_arn" {
 ################################################################################
 
 output "vpc_endpoint_ids" {
-  description = "IDs of the VPC endpoints by service (ecr.api, ecr.dkr, logs, s3); empty when create_vpc_endpoints is false."
+  description = "IDs of the VPC endpoints by service (ecr.api, ecr.dkr, logs, s3); only those this root created (see vpc_endpoints)."
   value       = merge({ for k, e in aws_vpc_endpoint.interface : k => e.id }, { for e in aws_vpc_endpoint.s3 : "s3" => e.id })
 }

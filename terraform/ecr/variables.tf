@@ -120,9 +120,14 @@ variable "force_delete" {
 # VPC endpoints
 ################################################################################
 
-variable "create_vpc_endpoints" {
-  description = "Create the ecr.api, ecr.dkr, logs (interface) and s3 (gateway) VPC endpoints that tasks in private subnets without NAT need. Set false if the VPC already has them. Default: true."
-  type        = bool
-  default     = true
-  nullable    = false
+variable "vpc_endpoints" {
+  description = "Which VPC endpoints to create for tasks in private subnets without NAT: ecr_api, ecr_dkr, logs (interface, private DNS, need the VPC's DNS support and DNS hostnames) and s3 (gateway, on the private subnets' route tables). Switch off any the VPC already has: a second S3 gateway endpoint on the same route tables fails with RouteAlreadyExists, a second private-DNS interface endpoint for one service is refused. Default: all true."
+  type = object({
+    ecr_api = optional(bool, true)
+    ecr_dkr = optional(bool, true)
+    logs    = optional(bool, true)
+    s3      = optional(bool, true)
+  })
+  default  = {}
+  nullable = false
 }

@@ -2,22 +2,11 @@
 # Existing network (looked up by tag: users bring their own VPC)
 ################################################################################
 
-data "aws_vpc" "this" {
-  tags = {
-    Name = var.private_vpc_name
-  }
-}
+module "network" {
+  source = "../modules/private_subnets"
 
-data "aws_subnets" "private" {
-  filter {
-    name   = "vpc-id"
-    values = [data.aws_vpc.this.id]
-  }
-
-  filter {
-    name   = "tag:Name"
-    values = [var.private_subnet_name_pattern]
-  }
+  private_vpc_name            = var.private_vpc_name
+  private_subnet_name_pattern = var.private_subnet_name_pattern
 }
 
 ################################################################################
@@ -53,7 +42,7 @@ locals {
 resource "aws_security_group" "vpc_link" {
   name        = "${var.project_name}-vpc-link"
   description = "API Gateway VPC link of ${var.project_name}: HTTP out to the internal ALB"
-  vpc_id      = data.aws_vpc.this.id
+  vpc_id      = module.network.vpc_id
 
   tags = {
     Name = "${var.project_name}-vpc-link"
@@ -65,7 +54,7 @@ resource "aws_security_group" "vpc_link" {
 resource "aws_vpc_security_group_egress_rule" "vpc_link_to_alb" {
   security_group_id = aws_security_group.vpc_link.id
   description       = "HTTP to the internal ALB"
-  cidr_ipv4         = data.aws_vpc.this.cidr_block
+  cidr_ipv4         = module.network.vpc_cidr_block
   ip_protocol       = "tcp"
   from_port         = local.service.listener_port
   to_port           = local.service.listener_port
@@ -100,7 +89,7 @@ resource "aws_apigatewayv2_api" "this" {
 resource "aws_apigatewayv2_vpc_link" "this" {
   name               = var.project_name
   security_group_ids = [aws_security_group.vpc_link.id]
-  subnet_ids         = data.aws_subnets.private.ids
+  subnet_ids         = module.network.subnet_ids
 }
 
 # For a named stage API Gateway forwards /<stage>/... unchanged, which is why the app's BASE_PATH is the stage name.
@@ -127,6 +116,15 @@ resource "aws_apigatewayv2_route" "proxy" {
   #checkov:skip=CKV_AWS_309:The API is public by design (the seed's /host and /stress-cpu are called anonymously); the stage throttles it.
   api_id    = aws_apigatewayv2_api.this.id
   route_key = "ANY /{proxy+}"
+  target    = "integrations/${aws_apigatewayv2_integration.alb.id}"
+}
+
+# The greedy {proxy+} catches a route's child resources only, so /<stage> and /<stage>/ would get API
+# Gateway's own Not Found instead of the app's JSON 404; this route sends them to the app too.
+resource "aws_apigatewayv2_route" "root" {
+  #checkov:skip=CKV_AWS_309:The API is public by design (see the proxy route); the stage throttles it.
+  api_id    = aws_apigatewayv2_api.this.id
+  route_key = "ANY /"
   target    = "integrations/${aws_apigatewayv2_integration.alb.id}"
 }
 

@@ -2,27 +2,19 @@
 # Existing network (looked up by tag: users bring their own VPC)
 ################################################################################
 
-data "aws_vpc" "this" {
-  tags = {
-    Name = var.private_vpc_name
-  }
+module "network" {
+  source = "../modules/private_subnets"
+
+  private_vpc_name            = var.private_vpc_name
+  private_subnet_name_pattern = var.private_subnet_name_pattern
 }
 
-data "aws_subnets" "private" {
-  filter {
-    name   = "vpc-id"
-    values = [data.aws_vpc.this.id]
-  }
-
-  filter {
-    name   = "tag:Name"
-    values = [var.private_subnet_name_pattern]
-  }
-}
+# GovCloud and China have their own ARN partition and service name prefix.
+data "aws_partition" "current" {}
 
 # Fargate pulls image layers from S3 through the ecr root's gateway endpoint; its addresses are this list.
 data "aws_ec2_managed_prefix_list" "s3" {
-  name = "com.amazonaws.${var.aws_region}.s3"
+  name = "${data.aws_partition.current.reverse_dns_prefix}.${var.aws_region}.s3"
 }
 
 ################################################################################
@@ -44,6 +36,14 @@ locals {
 
   health_check_path = "/health"
   listener_port     = 80
+
+  # Named after the project, so two stacks in one account never share them (the deploy role's ELB rights
+  # are scoped to targetgroup/<project_name>-*). At most 32 characters (CreateTargetGroup Name): with the
+  # longest project_name (27) "-blue" just fits, so green is "-grn".
+  target_group_names = {
+    blue  = "${var.project_name}-blue"
+    green = "${var.project_name}-grn"
+  }
 }
 
 ################################################################################
@@ -66,7 +66,7 @@ resource "aws_ecs_cluster" "this" {
 resource "aws_security_group" "alb" {
   name        = "${var.project_name}-alb"
   description = "Internal ALB of ${var.project_name}; HTTP ingress from the VPC link is added by the network root"
-  vpc_id      = data.aws_vpc.this.id
+  vpc_id      = module.network.vpc_id
 
   tags = {
     Name = "${var.project_name}-alb"
@@ -86,7 +86,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_to_tasks" {
 resource "aws_security_group" "tasks" {
   name        = "${var.project_name}-tasks"
   description = "Tasks of ${var.project_name}: app port from the ALB, HTTPS out to the VPC endpoints and S3"
-  vpc_id      = data.aws_vpc.this.id
+  vpc_id      = module.network.vpc_id
 
   tags = {
     Name = "${var.project_name}-tasks"
@@ -105,7 +105,7 @@ resource "aws_vpc_security_group_ingress_rule" "tasks_from_alb" {
 resource "aws_vpc_security_group_egress_rule" "tasks_to_endpoints" {
   security_group_id = aws_security_group.tasks.id
   description       = "HTTPS to the interface VPC endpoints (ECR, CloudWatch Logs)"
-  cidr_ipv4         = data.aws_vpc.this.cidr_block
+  cidr_ipv4         = module.network.vpc_cidr_block
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
@@ -132,18 +132,18 @@ resource "aws_lb" "this" {
   name                       = var.project_name
   internal                   = true
   load_balancer_type         = "application"
-  subnets                    = data.aws_subnets.private.ids
+  subnets                    = module.network.subnet_ids
   security_groups            = [aws_security_group.alb.id]
   drop_invalid_header_fields = true
 }
 
 resource "aws_lb_target_group" "blue" {
   #checkov:skip=CKV_AWS_378:TLS ends at API Gateway; ALB to task traffic stays in the private subnets.
-  name                 = var.blue_target_group_name
+  name                 = local.target_group_names.blue
   port                 = local.task.container_port
   protocol             = "HTTP"
   target_type          = "ip"
-  vpc_id               = data.aws_vpc.this.id
+  vpc_id               = module.network.vpc_id
   deregistration_delay = var.deregistration_delay_seconds
 
   health_check {
@@ -165,11 +165,11 @@ resource "aws_lb_target_group" "blue" {
 
 resource "aws_lb_target_group" "green" {
   #checkov:skip=CKV_AWS_378:TLS ends at API Gateway; ALB to task traffic stays in the private subnets.
-  name                 = var.green_target_group_name
+  name                 = local.target_group_names.green
   port                 = local.task.container_port
   protocol             = "HTTP"
   target_type          = "ip"
-  vpc_id               = data.aws_vpc.this.id
+  vpc_id               = module.network.vpc_id
   deregistration_delay = var.deregistration_delay_seconds
 
   health_check {
@@ -198,6 +198,10 @@ resource "aws_lb_listener" "this" {
   lifecycle {
     ignore_changes = [default_action]
   }
+
+  # After a deployment made green live the listener forwards to green, and ELB refuses to delete a target
+  # group a listener still uses (ResourceInUse): destroy must remove the listener before either group.
+  depends_on = [aws_lb_target_group.green]
 }
 
 ################################################################################
@@ -219,7 +223,7 @@ resource "aws_ecs_service" "this" {
   }
 
   network_configuration {
-    subnets          = data.aws_subnets.private.ids
+    subnets          = module.network.subnet_ids
     security_groups  = [aws_security_group.tasks.id]
     assign_public_ip = false
   }
@@ -230,9 +234,13 @@ resource "aws_ecs_service" "this" {
     container_port   = local.task.container_port
   }
 
-  # CodeDeploy owns the task definition and the live target group; autoscaling owns the count.
+  # CodeDeploy owns the task definition, the live target group and the network configuration; autoscaling
+  # owns the count. UpdateService refuses network changes for the CODE_DEPLOY controller ("If the network
+  # configuration, platform version, task definition, or load balancer need to be updated, create a new
+  # CodeDeploy deployment"), so new subnets or a new tasks group reach the service through the next
+  # deployment's AppSpec (outputs task_subnet_ids, tasks_security_group_id), without downtime.
   lifecycle {
-    ignore_changes = [task_definition, load_balancer, desired_count]
+    ignore_changes = [task_definition, load_balancer, desired_count, network_configuration]
   }
 
   depends_on = [aws_lb_listener.this]
@@ -266,7 +274,7 @@ resource "aws_iam_role" "codedeploy" {
 
 resource "aws_iam_role_policy_attachment" "codedeploy" {
   role       = aws_iam_role.codedeploy.name
-  policy_arn = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSCodeDeployRoleForECS"
 }
 
 # Raises during a deployment when the new tasks answer with 5xx; CodeDeploy then rolls back.

@@ -18,8 +18,13 @@ output "service_name" {
 }
 
 output "tasks_security_group_id" {
-  description = "Security group of the tasks."
+  description = "Security group of the tasks; the AppSpec's NetworkConfiguration carries it (the service ignores network changes, see README)."
   value       = aws_security_group.tasks.id
+}
+
+output "task_subnet_ids" {
+  description = "Private subnets of the tasks, one per availability zone; the AppSpec's NetworkConfiguration carries them (the service ignores network changes, see README)."
+  value       = module.network.subnet_ids
 }
 
 ################################################################################

@@ -148,30 +148,6 @@ variable "enable_container_insights" {
 # Load balancer
 ################################################################################
 
-variable "blue_target_group_name" {
-  description = "Name of the target group that serves traffic first (blue). 1-32 of letters, digits and hyphens, not starting or ending with a hyphen. Default: fargate-backend-blue."
-  type        = string
-  default     = "fargate-backend-blue"
-  nullable    = false
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$", var.blue_target_group_name))
-    error_message = "blue_target_group_name must be 1-32 letters, digits or hyphens, not starting or ending with a hyphen."
-  }
-}
-
-variable "green_target_group_name" {
-  description = "Name of the target group CodeDeploy starts replacement tasks in (green); must differ from blue. 1-32 of letters, digits and hyphens, not starting or ending with a hyphen. Default: fargate-backend-green."
-  type        = string
-  default     = "fargate-backend-green"
-  nullable    = false
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$", var.green_target_group_name)) && var.green_target_group_name != var.blue_target_group_name
-    error_message = "green_target_group_name must be 1-32 letters, digits or hyphens, not starting or ending with a hyphen, and differ from blue_target_group_name."
-  }
-}
-
 variable "deregistration_delay_seconds" {
   description = "Seconds a target group drains a deregistered task; must be below the task's stopTimeout (checked against the task root). 0-3600. Default: 30."
   type        = number
@@ -325,7 +301,7 @@ variable "cpu_alarm_period_seconds" {
 }
 
 variable "scale_up_evaluation_periods" {
-  description = "Consecutive periods CPU must be high before scaling up. 1-100. Default: 1."
+  description = "Consecutive periods CPU must be high before scaling up. 1-100, and times cpu_alarm_period_seconds at most one day (seven days for periods of an hour or more). Default: 1."
   type        = number
   default     = 1
   nullable    = false
@@ -334,10 +310,17 @@ variable "scale_up_evaluation_periods" {
     condition     = var.scale_up_evaluation_periods >= 1 && var.scale_up_evaluation_periods <= 100 && floor(var.scale_up_evaluation_periods) == var.scale_up_evaluation_periods
     error_message = "scale_up_evaluation_periods must be a whole number from 1 to 100."
   }
+
+  # PutMetricAlarm, Period: period x evaluation periods at most 604,800 s, and at most 86,400 s (one day)
+  # for periods under an hour.
+  validation {
+    condition     = var.cpu_alarm_period_seconds * var.scale_up_evaluation_periods <= (var.cpu_alarm_period_seconds < 3600 ? 86400 : 604800)
+    error_message = "cpu_alarm_period_seconds x scale_up_evaluation_periods must be at most 86400 s (one day) for periods under 3600 s, and at most 604800 s (seven days) otherwise (CloudWatch PutMetricAlarm)."
+  }
 }
 
 variable "scale_down_evaluation_periods" {
-  description = "Consecutive periods CPU must be low before scaling down. 1-100. Default: 3."
+  description = "Consecutive periods CPU must be low before scaling down. 1-100, and times cpu_alarm_period_seconds at most one day (seven days for periods of an hour or more). Default: 3."
   type        = number
   default     = 3
   nullable    = false
@@ -345,6 +328,13 @@ variable "scale_down_evaluation_periods" {
   validation {
     condition     = var.scale_down_evaluation_periods >= 1 && var.scale_down_evaluation_periods <= 100 && floor(var.scale_down_evaluation_periods) == var.scale_down_evaluation_periods
     error_message = "scale_down_evaluation_periods must be a whole number from 1 to 100."
+  }
+
+  # PutMetricAlarm, Period: period x evaluation periods at most 604,800 s, and at most 86,400 s (one day)
+  # for periods under an hour.
+  validation {
+    condition     = var.cpu_alarm_period_seconds * var.scale_down_evaluation_periods <= (var.cpu_alarm_period_seconds < 3600 ? 86400 : 604800)
+    error_message = "cpu_alarm_period_seconds x scale_down_evaluation_periods must be at most 86400 s (one day) for periods under 3600 s, and at most 604800 s (seven days) otherwise (CloudWatch PutMetricAlarm)."
   }
 }
 

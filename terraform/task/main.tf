@@ -30,9 +30,12 @@ resource "aws_iam_role" "task_exec" {
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
+# AWS-managed policies live in the account's partition (arn:aws-us-gov:, arn:aws-cn:).
+data "aws_partition" "current" {}
+
 resource "aws_iam_role_policy_attachment" "task_exec" {
   role       = aws_iam_role.task_exec.name
-  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
 ################################################################################

@@ -86,14 +86,21 @@ variable "container_port" {
 }
 
 variable "container_user" {
-  description = "User the container runs as (name or uid[:gid]); must not be root. Default: app (created by the Dockerfile)."
+  description = "User the container runs as (name or uid, optionally :group or :gid); the user must not be root (neither the name root nor uid 0 in any spelling, e.g. 00 or 0:10001). Default: app (created by the Dockerfile)."
   type        = string
   default     = "app"
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$", var.container_user)) && !contains(["root", "0", "root:root", "0:0"], var.container_user)
-    error_message = "container_user must be a user name or uid (optionally :group) and must not be root or 0."
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$", var.container_user))
+    error_message = "container_user must be a user name or uid, optionally followed by :group or :gid."
+  }
+
+  # The user part alone decides (a group, even 0, does not make a process root); a uid is read as a
+  # number, so 0, 00 and 000 are all root.
+  validation {
+    condition     = !can(regex("^(root|0+)(:|$)", var.container_user))
+    error_message = "container_user must not be root: the user part (before any ':') is root or uid 0."
   }
 }
 

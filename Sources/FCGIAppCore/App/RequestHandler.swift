@@ -80,7 +80,7 @@ public final class RequestHandler: Sendable {
     guard method == "GET" || method == "HEAD" else {
       return HTTPError(
         .methodNotAllowed,
-        message: "method \(DecimalParameter.quote(method)) is not allowed; use GET or HEAD",
+        message: "method \(HTTPError.quote(method)) is not allowed; use GET or HEAD",
         headers: [.allowGetHead]
       ).response
     }

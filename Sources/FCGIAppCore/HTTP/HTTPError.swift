@@ -28,6 +28,22 @@ public struct HTTPError: Error, Sendable, Equatable {
   }
 }
 
+// MARK: - Echoing client input
+
+extension HTTPError {
+  /// The longest echo of client input placed in an error message.
+  public static let maxEchoedCharacters = 40
+
+  /// Client input as a quoted, length-limited string for an error message.
+  /// - Parameter text: the input.
+  /// - Returns: e.g. `"abc"`, or the first characters followed by `...` when long.
+  public static func quote(_ text: some StringProtocol) -> String {
+    let shown =
+      text.count > maxEchoedCharacters ? text.prefix(maxEchoedCharacters) + "..." : String(text)
+    return "\"" + shown + "\""
+  }
+}
+
 // MARK: - CustomStringConvertible
 
 extension HTTPError: CustomStringConvertible {

@@ -59,7 +59,7 @@ public struct Router: Sendable {
       return .failure(HTTPError(.badRequest, message: "missing percent and seconds: \(usage)"))
     }
     let percent: Int
-    switch DecimalParameter.parse(percentText, name: "percent", range: 0...100) {
+    switch Self.parameter(percentText, name: "percent", range: 0...100) {
     case .success(let value): percent = value
     case .failure(let error): return .failure(error)
     }
@@ -67,7 +67,7 @@ public struct Router: Sendable {
       return .failure(HTTPError(.badRequest, message: "missing seconds: \(usage)"))
     }
     let seconds: Int
-    switch DecimalParameter.parse(parameters[1], name: "seconds", range: 1...maxStressSeconds) {
+    switch Self.parameter(parameters[1], name: "seconds", range: 1...maxStressSeconds) {
     case .success(let value): seconds = value
     case .failure(let error): return .failure(error)
     }
@@ -76,15 +76,27 @@ public struct Router: Sendable {
       return .failure(
         HTTPError(
           .badRequest,
-          message: "unexpected path after seconds: \(DecimalParameter.quote(extra)); \(usage)"
+          message: "unexpected path after seconds: \(HTTPError.quote(extra)); \(usage)"
         )
       )
     }
     return .success(.stressCPU(percent: percent, seconds: seconds))
   }
 
+  /// One decimal path parameter, or the 400 that names it, says what is wrong and echoes the input.
+  private static func parameter(
+    _ text: Substring,
+    name: String,
+    range: ClosedRange<Int>
+  ) -> Result<Int, HTTPError> {
+    DecimalCount.parse(text, range: range).mapError { problem in
+      let echo = problem == .empty ? "" : ", got \(HTTPError.quote(text))"
+      return HTTPError(.badRequest, message: "\(name) \(problem.reason(range: range))\(echo)")
+    }
+  }
+
   /// The 404 for a path no route matches.
   private func notFound(_ path: String) -> HTTPError {
-    HTTPError(.notFound, message: "no route for \(DecimalParameter.quote(path))")
+    HTTPError(.notFound, message: "no route for \(HTTPError.quote(path))")
   }
 }

@@ -45,10 +45,10 @@ final class AppConfigTests: XCTestCase {
       ["FCGI_LISTEN", "FCGI_WORKERS", "FCGI_BACKLOG", "BASE_PATH", "STRESS_MAX_SECONDS"]
     )
     XCTAssertEqual(failure.problems[1].value, "0")
-    XCTAssertEqual(failure.problems[1].reason, "must be digits only, 1-1000")
+    XCTAssertEqual(failure.problems[1].reason, "must be a whole number from 1 to 1000")
     XCTAssertEqual(
       failure.problems[3].json.text,
-      #"{"variable":"BASE_PATH","value":"dev/x","reason":"must be 1-64 characters of [A-Za-z0-9_-]"}"#
+      #"{"variable":"BASE_PATH","value":"dev/x","reason":"must be 1-64 characters of [A-Za-z0-9_-] (it is the URL prefix, e.g. dev for /dev/host)"}"#
     )
   }
 
@@ -74,6 +74,7 @@ final class AppConfigTests: XCTestCase {
       "/a:b", "/dir/", "/" + String(repeating: "s", count: 107), "app.sock", "host:0",
       "1.2.3.4:65536",
       "1.2.3:80", "1.2.3.256:80", "example.com:80", "127.0.0.1:+80", "127.0.0.1:",
+      "127.0.0.1:080", "127.0.0.01:80",
     ]
     for text in invalid {
       guard case .failure(let problem) = ListenAddress.parse(text) else {
@@ -92,5 +93,21 @@ final class AppConfigTests: XCTestCase {
       return XCTFail("accepted")
     }
     XCTAssertEqual(failure.problems.first?.variable, "PORT")
+  }
+
+  /// Every count variable is decimal without leading zeros: 010 is refused, never read as 10 or 8.
+  func testLeadingZerosAreRefusedForEveryCount() async throws {
+    for name in ["FCGI_WORKERS", "FCGI_BACKLOG", "STRESS_MAX_SECONDS"] {
+      guard case .failure(let failure) = AppConfig.parse(environment: [name: "010"]) else {
+        XCTFail("\(name)=010 accepted")
+        continue
+      }
+      XCTAssertEqual(failure.problems.map(\.variable), [name])
+      XCTAssertTrue(
+        failure.problems[0].reason.contains("leading zeros"), failure.problems[0].reason)
+    }
+    guard case .failure = AppConfig.healthCheckPort(environment: ["PORT": "08"]) else {
+      return XCTFail("PORT=08 accepted")
+    }
   }
 }

@@ -14,7 +14,7 @@ final class RouterTests: XCTestCase {
       ("/dev", "/stress-cpu/75/120", .stressCPU(percent: 75, seconds: 120)),
       ("/dev", "/stress-cpu/0/1", .stressCPU(percent: 0, seconds: 1)),
       ("/dev", "/stress-cpu/100/900", .stressCPU(percent: 100, seconds: 900)),
-      ("/dev", "/stress-cpu/007/030", .stressCPU(percent: 7, seconds: 30)),
+      ("/dev", "/stress-cpu/7/30", .stressCPU(percent: 7, seconds: 30)),
     ]
     for (scriptName, pathInfo, expected) in cases {
       XCTAssertEqual(
@@ -70,6 +70,9 @@ final class RouterTests: XCTestCase {
       ("/dev/stress-cpu/0x10/10", "percent must be digits only"),
       ("/dev/stress-cpu/%35/10", "percent must be digits only"),
       ("/dev/stress-cpu/５/10", "percent must be digits only"),
+      ("/dev/stress-cpu/007/10", "percent must be written without leading zeros"),
+      ("/dev/stress-cpu/00/10", "percent must be written without leading zeros"),
+      ("/dev/stress-cpu/50/030", "seconds must be written without leading zeros"),
       ("/dev/stress-cpu/101/10", "percent must be a whole number from 0 to 100"),
       ("/dev/stress-cpu/99999999999999999999/10", "percent must be a whole number from 0 to 100"),
       ("/dev/stress-cpu/50/0", "seconds must be a whole number from 1 to 900"),

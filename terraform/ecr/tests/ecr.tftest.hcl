@@ -7,14 +7,25 @@ mock_provider "aws" {
 
   mock_data "aws_vpc" {
     defaults = {
-      id         = "vpc-0123456789abcdef0"
-      cidr_block = "10.55.0.0/16"
+      id                   = "vpc-0123456789abcdef0"
+      cidr_block           = "10.55.0.0/16"
+      enable_dns_support   = true
+      enable_dns_hostnames = true
     }
   }
 
+  # Three private subnets, two of them in eu-west-2a (zones below).
   mock_data "aws_subnets" {
     defaults = {
-      ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+      ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb", "subnet-0cccccccccccccccc"]
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition          = "aws"
+      dns_suffix         = "amazonaws.com"
+      reverse_dns_prefix = "com.amazonaws"
     }
   }
 
@@ -23,6 +34,21 @@ mock_provider "aws" {
       ids = ["rtb-0aaaaaaaaaaaaaaaa"]
     }
   }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0aaaaaaaaaaaaaaaa"]
+  values = { availability_zone = "eu-west-2a" }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0bbbbbbbbbbbbbbbb"]
+  values = { availability_zone = "eu-west-2b" }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0cccccccccccccccc"]
+  values = { availability_zone = "eu-west-2a" }
 }
 
 run "repository_is_immutable_scanned_and_expiring" {
@@ -69,7 +95,7 @@ run "endpoints_in_private_subnets_with_https_from_vpc" {
 
   assert {
     condition     = aws_vpc_endpoint.interface["logs"].subnet_ids == toset(["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"])
-    error_message = "Interface endpoints sit in the private subnets."
+    error_message = "Interface endpoints sit in one private subnet per zone (an endpoint refuses two subnets in one zone)."
   }
 
   assert {
@@ -174,17 +200,112 @@ run "endpoints_can_be_left_to_an_existing_vpc" {
   command = plan
 
   variables {
-    create_vpc_endpoints = false
+    vpc_endpoints = { ecr_api = false, ecr_dkr = false, logs = false, s3 = false }
   }
 
   assert {
     condition     = length(aws_vpc_endpoint.interface) == 0 && length(aws_vpc_endpoint.s3) == 0 && length(aws_security_group.endpoints) == 0
-    error_message = "create_vpc_endpoints = false creates no endpoints and no security group."
+    error_message = "With every endpoint switched off there are no endpoints and no security group."
   }
 
   assert {
     condition     = output.vpc_endpoint_ids == {}
     error_message = "vpc_endpoint_ids is empty without endpoints."
+  }
+}
+
+# An S3 gateway endpoint the VPC already has makes a second one fail (RouteAlreadyExists on its route tables).
+run "existing_s3_gateway_endpoint_is_left_alone" {
+  command = plan
+
+  variables {
+    vpc_endpoints = { s3 = false }
+  }
+
+  assert {
+    condition     = length(aws_vpc_endpoint.s3) == 0 && toset(keys(aws_vpc_endpoint.interface)) == toset(["ecr.api", "ecr.dkr", "logs"])
+    error_message = "s3 = false skips only the S3 gateway endpoint; the interface endpoints are still created."
+  }
+
+  assert {
+    condition     = toset(keys(output.vpc_endpoint_ids)) == toset(["ecr.api", "ecr.dkr", "logs"])
+    error_message = "vpc_endpoint_ids lists only the endpoints this root created."
+  }
+}
+
+# A second interface endpoint with private DNS for a service the VPC already has one for is refused.
+run "existing_interface_endpoint_is_left_alone" {
+  command = plan
+
+  variables {
+    vpc_endpoints = { logs = false }
+  }
+
+  assert {
+    condition     = toset(keys(aws_vpc_endpoint.interface)) == toset(["ecr.api", "ecr.dkr"]) && length(aws_vpc_endpoint.s3) == 1 && length(aws_security_group.endpoints) == 1
+    error_message = "logs = false skips only the logs interface endpoint."
+  }
+}
+
+run "reject_private_dns_in_a_vpc_without_dns_hostnames" {
+  command = plan
+
+  override_data {
+    target = module.network.data.aws_vpc.this
+    values = {
+      id                   = "vpc-0123456789abcdef0"
+      cidr_block           = "10.55.0.0/16"
+      enable_dns_support   = true
+      enable_dns_hostnames = false
+    }
+  }
+
+  expect_failures = [aws_vpc_endpoint.interface]
+}
+
+run "vpc_without_dns_hostnames_is_fine_without_interface_endpoints" {
+  command = plan
+
+  variables {
+    vpc_endpoints = { ecr_api = false, ecr_dkr = false, logs = false }
+  }
+
+  override_data {
+    target = module.network.data.aws_vpc.this
+    values = {
+      id                   = "vpc-0123456789abcdef0"
+      cidr_block           = "10.55.0.0/16"
+      enable_dns_support   = false
+      enable_dns_hostnames = false
+    }
+  }
+
+  assert {
+    condition     = length(aws_vpc_endpoint.s3) == 1
+    error_message = "The S3 gateway endpoint needs no VPC DNS settings."
+  }
+}
+
+# GovCloud and China: service names come from the partition, not a hard-coded com.amazonaws.
+run "endpoint_service_names_follow_the_partition" {
+  command = plan
+
+  variables {
+    aws_region = "cn-north-1"
+  }
+
+  override_data {
+    target = data.aws_partition.current
+    values = {
+      partition          = "aws-cn"
+      dns_suffix         = "amazonaws.com.cn"
+      reverse_dns_prefix = "cn.com.amazonaws"
+    }
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.interface["ecr.dkr"].service_name == "cn.com.amazonaws.cn-north-1.ecr.dkr"
+    error_message = "Interface endpoint service names start with the partition's reverse DNS prefix."
   }
 }
 

@@ -6,16 +6,34 @@ mock_provider "aws" {
 
   mock_data "aws_vpc" {
     defaults = {
-      id         = "vpc-0123456789abcdef0"
-      cidr_block = "10.55.0.0/16"
+      id                   = "vpc-0123456789abcdef0"
+      cidr_block           = "10.55.0.0/16"
+      enable_dns_support   = true
+      enable_dns_hostnames = true
     }
   }
 
+  # Three private subnets, two of them in eu-west-2a (zones below).
   mock_data "aws_subnets" {
     defaults = {
-      ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+      ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb", "subnet-0cccccccccccccccc"]
     }
   }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0aaaaaaaaaaaaaaaa"]
+  values = { availability_zone = "eu-west-2a" }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0bbbbbbbbbbbbbbbb"]
+  values = { availability_zone = "eu-west-2b" }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0cccccccccccccccc"]
+  values = { availability_zone = "eu-west-2a" }
 }
 
 override_data {
@@ -87,6 +105,14 @@ run "route_integration_listener_chain" {
     error_message = "ANY /{proxy+} routes to the ALB integration."
   }
 
+  # A greedy path variable catches the child resources of a route, not the route's own path (HTTP API
+  # routes: "A greedy path variable catches all child resources of a route"), so /<stage> and /<stage>/
+  # need ANY / to reach the app (and its JSON 404) instead of API Gateway's own Not Found.
+  assert {
+    condition     = aws_apigatewayv2_route.root.route_key == "ANY /" && aws_apigatewayv2_route.root.target == "integrations/int0123"
+    error_message = "ANY / routes to the same ALB integration."
+  }
+
   assert {
     condition = (
       aws_apigatewayv2_integration.alb.integration_type == "HTTP_PROXY" &&
@@ -106,7 +132,7 @@ run "route_integration_listener_chain" {
       aws_apigatewayv2_vpc_link.this.subnet_ids == toset(["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]) &&
       aws_apigatewayv2_vpc_link.this.security_group_ids == toset(["sg-0ffffffffffffffff"])
     )
-    error_message = "The VPC link sits in the private subnets with its own security group."
+    error_message = "The VPC link sits in one private subnet per zone with its own security group."
   }
 }
 

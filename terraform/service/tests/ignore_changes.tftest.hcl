@@ -18,6 +18,22 @@ override_data {
   }
 }
 
+# Zones of the mocked subnets: a and c share eu-west-2a, so one of them must be left out.
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0aaaaaaaaaaaaaaaa"]
+  values = { availability_zone = "eu-west-2a" }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0bbbbbbbbbbbbbbbb"]
+  values = { availability_zone = "eu-west-2b" }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0cccccccccccccccc"]
+  values = { availability_zone = "eu-west-2a" }
+}
+
 # Valid ARNs where the provider validates references to them.
 override_resource {
   target = aws_appautoscaling_policy.scale_up
@@ -36,16 +52,14 @@ override_resource {
 override_resource {
   target = aws_lb_target_group.blue
   values = {
-    arn  = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-blue/0123456789abcdef"
-    name = "fargate-backend-blue"
+    arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-blue/0123456789abcdef"
   }
 }
 
 override_resource {
   target = aws_lb_target_group.green
   values = {
-    arn  = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-green/0123456789abcdef"
-    name = "fargate-backend-green"
+    arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-green/0123456789abcdef"
   }
 }
 
@@ -107,3 +121,28 @@ run "later_apply_leaves_what_codedeploy_and_autoscaling_own" {
   }
 }
 
+
+# UpdateService: "For services using the blue/green (CODE_DEPLOY) deployment controller, only the desired
+# count, deployment configuration, health check grace period, task placement constraints and strategies,
+# enable ECS managed tags option, and propagate tags can be updated using this API. If the network
+# configuration, platform version, task definition, or load balancer need to be updated, create a new
+# CodeDeploy deployment." So a new subnet must not reach UpdateService; it reaches the outputs that the
+# next deployment's AppSpec carries.
+run "later_apply_leaves_the_network_configuration_to_the_next_deployment" {
+  command = plan
+
+  override_data {
+    target = module.network.data.aws_subnet.private["subnet-0cccccccccccccccc"]
+    values = { availability_zone = "eu-west-2c" }
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.network_configuration[0].subnets == toset(["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"])
+    error_message = "The service keeps its network configuration: CODE_DEPLOY services refuse it in UpdateService."
+  }
+
+  assert {
+    condition     = output.task_subnet_ids == ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb", "subnet-0cccccccccccccccc"]
+    error_message = "The new subnets reach task_subnet_ids, which the next deployment's AppSpec carries."
+  }
+}

@@ -18,6 +18,22 @@ override_data {
   }
 }
 
+# Zones of the mocked subnets: a and c share eu-west-2a, so one of them must be left out.
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0aaaaaaaaaaaaaaaa"]
+  values = { availability_zone = "eu-west-2a" }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0bbbbbbbbbbbbbbbb"]
+  values = { availability_zone = "eu-west-2b" }
+}
+
+override_data {
+  target = module.network.data.aws_subnet.private["subnet-0cccccccccccccccc"]
+  values = { availability_zone = "eu-west-2a" }
+}
+
 # Distinct, valid ARNs for the two policies, so the alarm wiring below can tell them apart.
 override_resource {
   target          = aws_appautoscaling_policy.scale_up
@@ -39,8 +55,7 @@ override_resource {
   target          = aws_lb_target_group.blue
   override_during = plan
   values = {
-    arn  = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-blue/0123456789abcdef"
-    name = "fargate-backend-blue"
+    arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-blue/0123456789abcdef"
   }
 }
 
@@ -48,8 +63,7 @@ override_resource {
   target          = aws_lb_target_group.green
   override_during = plan
   values = {
-    arn  = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-green/0123456789abcdef"
-    name = "fargate-backend-green"
+    arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-green/0123456789abcdef"
   }
 }
 
@@ -199,7 +213,12 @@ run "service_is_deployed_by_codedeploy_in_private_subnets" {
       aws_ecs_service.this.network_configuration[0].assign_public_ip == false &&
       aws_ecs_service.this.network_configuration[0].subnets == toset(["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"])
     )
-    error_message = "Tasks run in the private subnets without a public IP."
+    error_message = "Tasks run in one private subnet per zone without a public IP."
+  }
+
+  assert {
+    condition     = output.task_subnet_ids == ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+    error_message = "The tasks' subnets are an output, for the AppSpec's NetworkConfiguration."
   }
 
   assert {
@@ -236,8 +255,13 @@ run "load_balancer_checks_health_and_forwards_to_blue" {
   }
 
   assert {
-    condition     = aws_lb_target_group.blue.name == "fargate-backend-blue" && aws_lb_target_group.green.name == "fargate-backend-green"
-    error_message = "Target group names default to fargate-backend-blue/green."
+    condition     = aws_lb_target_group.blue.name == "fargate-auto-scaled-backend-blue" && aws_lb_target_group.green.name == "fargate-auto-scaled-backend-grn"
+    error_message = "Target group names are <project_name>-blue and <project_name>-grn."
+  }
+
+  assert {
+    condition     = aws_lb.this.subnets == toset(["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"])
+    error_message = "The ALB gets one private subnet per zone (CreateLoadBalancer refuses two in one zone)."
   }
 
   assert {
@@ -286,7 +310,7 @@ run "codedeploy_blue_green_rolls_back_on_failure_and_5xx" {
 
   assert {
     condition = (
-      [for tg in aws_codedeploy_deployment_group.this.load_balancer_info[0].target_group_pair_info[0].target_group : tg.name] == ["fargate-backend-blue", "fargate-backend-green"] &&
+      [for tg in aws_codedeploy_deployment_group.this.load_balancer_info[0].target_group_pair_info[0].target_group : tg.name] == [aws_lb_target_group.blue.name, aws_lb_target_group.green.name] &&
       aws_codedeploy_deployment_group.this.load_balancer_info[0].target_group_pair_info[0].prod_traffic_route[0].listener_arns == toset([aws_lb_listener.this.arn])
     )
     error_message = "CodeDeploy switches the listener between blue and green."
@@ -342,20 +366,61 @@ run "reject_health_check_grace_period_negative" {
   expect_failures = [var.health_check_grace_period_seconds]
 }
 
-run "reject_blue_target_group_name_over_32" {
+# Two stacks in one account must not share target groups; the deploy role's ELB permissions are scoped to
+# targetgroup/<project_name>-* (bootstrap root).
+run "names_follow_project_name" {
   command = plan
+
   variables {
-    blue_target_group_name = "fargate-auto-scaled-backend-blue1"
+    project_name = "stack-two"
   }
-  expect_failures = [var.blue_target_group_name]
+
+  assert {
+    condition     = aws_lb_target_group.blue.name == "stack-two-blue" && aws_lb_target_group.green.name == "stack-two-grn" && aws_lb.this.name == "stack-two"
+    error_message = "The target groups are <project_name>-blue/-grn and the ALB is <project_name>."
+  }
 }
 
-run "reject_green_target_group_name_same_as_blue" {
+# Target group and load balancer names: at most 32 characters (CreateTargetGroup, CreateLoadBalancer Name).
+run "longest_project_name_fits_elb_name_limits" {
   command = plan
+
   variables {
-    green_target_group_name = "fargate-backend-blue"
+    project_name = "abcdefghijklmnopqrstuvwxyz0"
   }
-  expect_failures = [var.green_target_group_name]
+
+  assert {
+    condition     = length(var.project_name) == 27 && alltrue([for name in [aws_lb.this.name, aws_lb_target_group.blue.name, aws_lb_target_group.green.name] : length(name) <= 32])
+    error_message = "With the longest project_name (27 characters) every ELB name still fits 32 characters."
+  }
+}
+
+# GovCloud and China: the managed policy ARN and the S3 prefix list name come from the partition.
+run "partition_specific_names" {
+  command = plan
+
+  variables {
+    aws_region = "cn-north-1"
+  }
+
+  override_data {
+    target = data.aws_partition.current
+    values = {
+      partition          = "aws-cn"
+      dns_suffix         = "amazonaws.com.cn"
+      reverse_dns_prefix = "cn.com.amazonaws"
+    }
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachment.codedeploy.policy_arn == "arn:aws-cn:iam::aws:policy/AWSCodeDeployRoleForECS"
+    error_message = "The CodeDeploy role's managed policy ARN uses the partition."
+  }
+
+  assert {
+    condition     = data.aws_ec2_managed_prefix_list.s3.name == "cn.com.amazonaws.cn-north-1.s3"
+    error_message = "The S3 prefix list is named with the partition's reverse DNS prefix."
+  }
 }
 
 run "reject_deregistration_delay_over_3600" {
@@ -471,6 +536,61 @@ run "reject_cpu_alarm_period_seconds_10" {
     cpu_alarm_period_seconds = 10
   }
   expect_failures = [var.cpu_alarm_period_seconds]
+}
+
+# PutMetricAlarm, Period: "Period multiplied by EvaluationPeriods can't be more than 604,800 seconds. For alarms
+# with a period of less than one hour (3,600 seconds), the total evaluation period can't be longer than one
+# day (86,400 seconds)."
+run "reject_scale_up_alarm_window_over_one_day" {
+  command = plan
+  variables {
+    cpu_alarm_period_seconds    = 1800
+    scale_up_evaluation_periods = 49
+  }
+  expect_failures = [var.scale_up_evaluation_periods]
+}
+
+run "reject_scale_down_alarm_window_over_one_day" {
+  command = plan
+  variables {
+    cpu_alarm_period_seconds      = 900
+    scale_down_evaluation_periods = 97
+  }
+  expect_failures = [var.scale_down_evaluation_periods]
+}
+
+run "accept_alarm_window_of_exactly_one_day" {
+  command = plan
+  variables {
+    cpu_alarm_period_seconds      = 1800
+    scale_up_evaluation_periods   = 48
+    scale_down_evaluation_periods = 48
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cpu_high.period * aws_cloudwatch_metric_alarm.cpu_high.evaluation_periods == 86400
+    error_message = "30 minutes x 48 periods (one day) is accepted."
+  }
+}
+
+run "accept_hourly_alarm_window_over_one_day" {
+  command = plan
+  variables {
+    cpu_alarm_period_seconds      = 3600
+    scale_down_evaluation_periods = 100
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cpu_low.period * aws_cloudwatch_metric_alarm.cpu_low.evaluation_periods == 360000
+    error_message = "With a period of an hour or more the window may reach seven days."
+  }
+}
+
+run "reject_alarm_window_over_seven_days" {
+  command = plan
+  variables {
+    cpu_alarm_period_seconds      = 86400
+    scale_down_evaluation_periods = 8
+  }
+  expect_failures = [var.scale_down_evaluation_periods]
 }
 
 run "reject_scale_up_evaluation_periods_zero" {

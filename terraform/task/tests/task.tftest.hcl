@@ -8,6 +8,12 @@ mock_provider "aws" {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
     }
   }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
 }
 
 variables {
@@ -129,12 +135,108 @@ run "reject_container_port_privileged" {
   expect_failures = [var.container_port]
 }
 
-run "reject_container_user_root" {
+run "reject_container_user_uid_0" {
   command = plan
   variables {
     container_user = "0"
   }
   expect_failures = [var.container_user]
+}
+
+run "reject_container_user_name_root" {
+  command = plan
+  variables {
+    container_user = "root"
+  }
+  expect_failures = [var.container_user]
+}
+
+run "reject_container_user_uid_0_with_group" {
+  command = plan
+  variables {
+    container_user = "0:10001"
+  }
+  expect_failures = [var.container_user]
+}
+
+run "reject_container_user_root_with_group" {
+  command = plan
+  variables {
+    container_user = "root:app"
+  }
+  expect_failures = [var.container_user]
+}
+
+run "reject_container_user_uid_00" {
+  command = plan
+  variables {
+    container_user = "00"
+  }
+  expect_failures = [var.container_user]
+}
+
+run "reject_container_user_uid_0_group_0" {
+  command = plan
+  variables {
+    container_user = "0:0"
+  }
+  expect_failures = [var.container_user]
+}
+
+run "reject_container_user_root_root" {
+  command = plan
+  variables {
+    container_user = "root:root"
+  }
+  expect_failures = [var.container_user]
+}
+
+run "reject_container_user_uid_000_with_group" {
+  command = plan
+  variables {
+    container_user = "000:app"
+  }
+  expect_failures = [var.container_user]
+}
+
+# Only the user decides: a non-root user in the root group is not root.
+run "accept_container_user_non_root_uid_in_group_0" {
+  command = plan
+  variables {
+    container_user = "10001:0"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].user == "10001:0"
+    error_message = "A non-root uid with group 0 is accepted."
+  }
+}
+
+run "accept_container_user_uid_with_leading_digit_zero_not_root" {
+  command = plan
+  variables {
+    container_user = "0100"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].user == "0100"
+    error_message = "uid 0100 (100) is not root."
+  }
+}
+
+# GovCloud and China: the managed policy ARN takes the partition of the account.
+run "execution_policy_arn_follows_the_partition" {
+  command = plan
+
+  override_data {
+    target = data.aws_partition.current
+    values = {
+      partition = "aws-cn"
+    }
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachment.task_exec.policy_arn == "arn:aws-cn:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+    error_message = "The execution role's managed policy ARN uses the partition (arn:aws-cn: in China)."
+  }
 }
 
 run "reject_container_environment_overriding_base_path" {

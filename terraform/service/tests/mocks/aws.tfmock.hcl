@@ -7,9 +7,18 @@ mock_data "aws_vpc" {
   }
 }
 
+# Three private subnets, two of them in one zone (each test file sets the zones with override_data).
 mock_data "aws_subnets" {
   defaults = {
-    ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+    ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb", "subnet-0cccccccccccccccc"]
+  }
+}
+
+mock_data "aws_partition" {
+  defaults = {
+    partition          = "aws"
+    dns_suffix         = "amazonaws.com"
+    reverse_dns_prefix = "com.amazonaws"
   }
 }
 

@@ -6,11 +6,11 @@ import Glibc
 /// The app opens it itself rather than with `FCGX_OpenSocket`, which unlinks whatever file is at the
 /// path and calls `exit()` with a bare `perror` when bind fails; here a stale *socket* is removed,
 /// anything else at the path is an error, and every failure becomes a JSON log line.
-struct ListenSocket {
+public struct ListenSocket: Sendable {
   /// The listening descriptor.
-  let fd: Int32
+  public let fd: Int32
   /// The address it listens on.
-  let address: ListenAddress
+  public let address: ListenAddress
   /// Device and inode of the socket file, so shutdown removes only the file this process created.
   private let socketFile: FileIdentity?
 
@@ -20,7 +20,9 @@ struct ListenSocket {
   ///     connect) or an IPv4 address.
   ///   - backlog: the listen backlog.
   /// - Returns: the listening socket.
-  static func open(_ address: ListenAddress, backlog: Int) throws(SystemError) -> ListenSocket {
+  public static func open(_ address: ListenAddress, backlog: Int) throws(SystemError)
+    -> ListenSocket
+  {
     switch address {
     case .unix(let path):
       let fd = try openUnix(path: path, backlog: backlog)
@@ -31,11 +33,39 @@ struct ListenSocket {
     }
   }
 
-  /// Removes the socket file at shutdown, unless another instance has replaced it meanwhile.
-  func removeSocketFile() {
-    guard case .unix(let path) = address, let socketFile, FileIdentity(path: path) == socketFile
+  /// Removes the socket file at shutdown (after the listening socket was shut down or closed), unless
+  /// another instance has replaced it meanwhile. The file's identity alone cannot tell: a file created
+  /// right after ours was unlinked often gets the same inode number, so a server still answering at the
+  /// path also means the file is not ours any more.
+  public func removeSocketFile() {
+    guard case .unix(let path) = address, let socketFile, FileIdentity(path: path) == socketFile,
+      !Self.answers(at: path)
     else { return }
     _ = try? SystemCall.check("unlink") { unlink(path) }
+  }
+
+  /// Whether a server accepts unix-socket connections at `path`.
+  /// - Parameter path: the socket path.
+  /// - Returns: true when connect() succeeds.
+  public static func answers(at path: String) -> Bool {
+    guard
+      let fd = try? SystemCall.check(
+        "socket",
+        {
+          socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        })
+    else { return false }
+    defer { SystemCall.closeIgnoringErrors(fd) }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+      buffer.copyBytes(from: path.utf8.prefix(buffer.count - 1))
+    }
+    return withUnsafePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+      }
+    }
   }
 
   private static func openUnix(path: String, backlog: Int) throws(SystemError) -> Int32 {

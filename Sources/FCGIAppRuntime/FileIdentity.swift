@@ -2,12 +2,14 @@ import FCGIAppCore
 import Glibc
 
 /// A file's device and inode numbers.
-struct FileIdentity: Equatable {
-  let device: UInt
-  let inode: UInt
+public struct FileIdentity: Equatable, Sendable {
+  /// `st_dev`.
+  public let device: UInt
+  /// `st_ino`.
+  public let inode: UInt
 
   /// The identity of the file at `path` (not following a symlink), or nil if there is none.
-  init?(path: String) {
+  public init?(path: String) {
     var info = stat()
     guard (try? SystemCall.check("lstat", { lstat(path, &info) })) != nil else { return nil }
     device = UInt(info.st_dev)
