@@ -76,7 +76,7 @@ def test_only_429_carries_retry_after(server):
     assert get(server.port, "/dev/nope").header("Retry-After") is None
 
 
-@pytest.mark.parametrize("stop", ["/dev/stress-cpu/0/1", "/dev/stress-cpu/00/1", "/dev/stress-cpu/%30/1"])
+@pytest.mark.parametrize("stop", ["/dev/stress-cpu/0/1", "/dev/stress-cpu/%30/1", "/dev//stress-cpu/0/1"])
 def test_stop_is_never_rate_limited(make_server, stop):
     s = make_server(env={"NGINX_STRESS_RATE": "1r/m", "NGINX_STRESS_BURST": "1"}).start()
     statuses = [request(s.port, "HEAD", "/dev/stress-cpu/50/1").status for _ in range(4)]
