@@ -182,17 +182,15 @@ class Server:
             account = pwd.getpwnam(self.user)
             command = ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups",
                        *command]
+        if self.nofile:
+            # prlimit execs the command with the new limit (no preexec_fn, unsafe with threads).
+            _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            command = ["prlimit", f"--nofile={self.nofile}:{hard}", *command]
         self.proc = subprocess.Popen(command, env=env, stdout=self.stdout, stderr=self.stderr,
-                                     stdin=subprocess.DEVNULL, start_new_session=True,
-                                     preexec_fn=self._limit_files if self.nofile else None)
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
         if wait:
             self.wait_healthy()
         return self
-
-    def _limit_files(self) -> None:
-        """Runs in the child before exec: the soft open-files limit the entrypoint inherits."""
-        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, hard))
 
     def wait_healthy(self, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout

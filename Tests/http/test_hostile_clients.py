@@ -99,7 +99,7 @@ def test_slow_bodies_are_cut_off(make_server):
     start = time.monotonic()
     while any(closed is None for _, _, closed in conns) and time.monotonic() - start < limit + 10:
         for entry in conns:
-            c, got, closed = entry
+            c, _, closed = entry
             if closed is not None:
                 continue
             try:
