@@ -117,14 +117,14 @@ variable "container_environment" {
 }
 
 variable "stop_timeout_seconds" {
-  description = "Seconds ECS waits after SIGTERM before SIGKILL. Must exceed the target groups' deregistration delay (checked by the service root). 2-120 (Fargate limit). Default: 45."
+  description = "Seconds ECS waits after SIGTERM before SIGKILL. At least 10: the container's own stop (lame duck, nginx drain, app drain) takes up to 10 s. Must exceed the target groups' deregistration delay (checked by the service root). 10-120 (Fargate limit 120). Default: 45."
   type        = number
   default     = 45
   nullable    = false
 
   validation {
-    condition     = var.stop_timeout_seconds >= 2 && var.stop_timeout_seconds <= 120 && floor(var.stop_timeout_seconds) == var.stop_timeout_seconds
-    error_message = "stop_timeout_seconds must be a whole number from 2 to 120 (the Fargate maximum)."
+    condition     = var.stop_timeout_seconds >= 10 && var.stop_timeout_seconds <= 120 && floor(var.stop_timeout_seconds) == var.stop_timeout_seconds
+    error_message = "stop_timeout_seconds must be a whole number from 10 (the container's stop budget) to 120 (the Fargate maximum)."
   }
 }
 
