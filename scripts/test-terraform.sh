@@ -7,14 +7,14 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/test-terraform.sh [--static] [-h|--help]
   1. terraform fmt -check -recursive terraform
-  2. the shared settings block is identical in every root's variables.tf
-  3. per root and per shared module (terraform/modules/*): terraform init -backend=false, validate, test
+  2. per root and per shared module (terraform/modules/*): terraform init -backend=false, validate, test
      (tests/*.tftest.hcl, mocked AWS provider)
-  4. checkov --skip-download on terraform/ (every skipped check carries its reason inline)
-  5. pytest Tests/terraform: apply bootstrap + ecr, task, service, network to the AWS emulator with the S3
+  3. checkov --skip-download on terraform/ (every skipped check carries its reason inline)
+  4. pytest Tests/terraform: apply bootstrap + ecr, task, service, network to the AWS emulator with the S3
      backend, check the resources through the AWS API, re-plan (no changes), destroy in the Destroy order
-  --static  stop after step 4 (no emulator)
+  --static  stop after step 3 (no emulator)
 Runs on a copy of terraform/ in a temporary directory, so the working tree gets no .terraform/ or lock files.
+The roots share terraform/shared/settings.tf and versions.tf through symbolic links (one copy of each).
 Environment:
   TF_PLUGIN_MIRROR  filesystem mirror holding hashicorp/aws (default /opt/tf-plugins)
   TOOLS_VENV        virtualenv with checkov (default ~/.cache/fargate-auto-scaled-backend/tools)
@@ -64,18 +64,6 @@ export TF_CLI_CONFIG_FILE=$work/terraform.tfrc TF_IN_AUTOMATION=1 TF_INPUT=0 CHE
 log "terraform fmt -check -recursive terraform"
 terraform fmt -check -recursive -diff "$repo/terraform" >&2 || fatal "run: terraform fmt -recursive terraform"
 
-log "shared settings block identical in every root"
-# From the "Shared settings" banner to the closing brace of variable "tags", the last shared variable.
-shared_block() {
-  awk '/^# Shared settings/ { on = 1 } on { print } on && /^variable "tags"/ { tags = 1 } tags && /^}/ { exit }' "$1"
-}
-reference=$(shared_block "$repo/terraform/${roots[0]}/variables.tf")
-[ -n "$reference" ] || fatal "no shared settings block in terraform/${roots[0]}/variables.tf"
-for root in "${roots[@]:1}"; do
-  diff <(printf '%s\n' "$reference") <(shared_block "$repo/terraform/$root/variables.tf") >&2 ||
-    fatal "terraform/$root/variables.tf: the shared settings differ from terraform/${roots[0]}"
-done
-
 cp -R "$repo/terraform" "$work/terraform"
 find "$work/terraform" \( -name .terraform -o -name .terraform.lock.hcl -o -name '*_override.tf' -o -name '*.tfstate*' \) \
   -prune -exec rm -rf {} +
@@ -91,7 +79,7 @@ for root in "${roots[@]}"; do
   grep -E '^(Success|Failure)!' "$work/test-$root.log" | sed "s/^/  $root: /" >&2
 done
 
-# Shared modules have their own tests (they take no shared settings, so step 2 does not apply to them).
+# Shared modules (terraform/modules/*) have their own tests.
 for dir in "$work"/terraform/modules/*/; do
   module=modules/$(basename "$dir")
   log "$module: init -backend=false, validate, test"

@@ -1,64 +1,4 @@
 ################################################################################
-# Shared settings (terraform/config.tfvars)
-# Declared identically in every root so that one -var-file serves them all.
-################################################################################
-
-variable "project_name" {
-  description = "Prefix of every resource name. 2-27 characters: lowercase letters, digits and hyphens, starting with a letter. Default: fargate-auto-scaled-backend."
-  type        = string
-  default     = "fargate-auto-scaled-backend"
-  nullable    = false
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,25}[a-z0-9]$", var.project_name))
-    error_message = "project_name must be 2-27 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
-  }
-}
-
-variable "aws_region" {
-  description = "AWS region to deploy into, e.g. eu-west-2. Default: eu-west-2."
-  type        = string
-  default     = "eu-west-2"
-  nullable    = false
-
-  validation {
-    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.aws_region))
-    error_message = "aws_region must look like an AWS region name, e.g. eu-west-2."
-  }
-}
-
-variable "private_vpc_name" {
-  description = "Name tag of the existing VPC that holds the private subnets. Default: private-vpc."
-  type        = string
-  default     = "private-vpc"
-  nullable    = false
-
-  validation {
-    condition     = length(var.private_vpc_name) > 0 && length(var.private_vpc_name) <= 255
-    error_message = "private_vpc_name must be 1-255 characters."
-  }
-}
-
-variable "stage_name" {
-  description = "API Gateway stage name, which is also the app's BASE_PATH. 1-64 of [A-Za-z0-9_-]. Default: dev."
-  type        = string
-  default     = "dev"
-  nullable    = false
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.stage_name))
-    error_message = "stage_name must be 1-64 characters of letters, digits, '_' and '-' (it is also the app's BASE_PATH)."
-  }
-}
-
-variable "tags" {
-  description = "Extra tags for every resource, merged over Project and ManagedBy. Default: {}."
-  type        = map(string)
-  default     = {}
-  nullable    = false
-}
-
-################################################################################
 # Container
 ################################################################################
 
@@ -117,14 +57,14 @@ variable "container_environment" {
 }
 
 variable "stop_timeout_seconds" {
-  description = "Seconds ECS waits after SIGTERM before SIGKILL. Must exceed the target groups' deregistration delay (checked by the service root). 2-120 (Fargate limit). Default: 45."
+  description = "Seconds ECS waits after SIGTERM before SIGKILL. At least 10: the container's own stop (lame duck, nginx drain, app drain) takes up to 10 s. Must exceed the target groups' deregistration delay (checked by the service root). 10-120 (Fargate limit 120). Default: 45."
   type        = number
   default     = 45
   nullable    = false
 
   validation {
-    condition     = var.stop_timeout_seconds >= 2 && var.stop_timeout_seconds <= 120 && floor(var.stop_timeout_seconds) == var.stop_timeout_seconds
-    error_message = "stop_timeout_seconds must be a whole number from 2 to 120 (the Fargate maximum)."
+    condition     = var.stop_timeout_seconds >= 10 && var.stop_timeout_seconds <= 120 && floor(var.stop_timeout_seconds) == var.stop_timeout_seconds
+    error_message = "stop_timeout_seconds must be a whole number from 10 (the container's stop budget) to 120 (the Fargate maximum)."
   }
 }
 

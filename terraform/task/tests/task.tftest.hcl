@@ -255,6 +255,14 @@ run "reject_stop_timeout_above_fargate_limit" {
   expect_failures = [var.stop_timeout_seconds]
 }
 
+run "reject_stop_timeout_below_container_stop_budget" {
+  command = plan
+  variables {
+    stop_timeout_seconds = 9
+  }
+  expect_failures = [var.stop_timeout_seconds]
+}
+
 run "reject_health_check_timeout_not_below_interval" {
   command = plan
   variables {
