@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import pwd
+import resource
 import shutil
 import signal
 import socket
@@ -134,14 +135,16 @@ class Server:
     """The entrypoint with real nginx and FCGIApp on 127.0.0.1:<free port>.
 
     env overrides the defaults below; user runs it as another user (root only), owning its stdout and
-    stderr files unless user_owns_stdio is false; app replaces FCGIApp.
+    stderr files unless user_owns_stdio is false; app replaces FCGIApp; nofile sets the soft limit of
+    open files it starts with (as a container engine would), the hard limit staying as it is.
     """
 
-    def __init__(self, env=None, user=None, app=None, user_owns_stdio=True):
+    def __init__(self, env=None, user=None, app=None, user_owns_stdio=True, nofile=None):
         self.overrides = dict(env or {})
         self.user = user
         self.user_owns_stdio = user_owns_stdio
         self.app = app
+        self.nofile = nofile
         self.proc = None
         self.port = None
         self.tracked = {}
@@ -179,6 +182,10 @@ class Server:
             account = pwd.getpwnam(self.user)
             command = ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups",
                        *command]
+        if self.nofile:
+            # prlimit execs the command with the new limit (no preexec_fn, unsafe with threads).
+            _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            command = ["prlimit", f"--nofile={self.nofile}:{hard}", *command]
         self.proc = subprocess.Popen(command, env=env, stdout=self.stdout, stderr=self.stderr,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         if wait:
@@ -207,6 +214,10 @@ class Server:
 
     def stdout_text(self) -> str:
         return (self.root / "stdout.log").read_text(errors="replace")
+
+    def stdout_bytes(self) -> bytes:
+        """stdout as written (nginx's access log), without decoding."""
+        return (self.root / "stdout.log").read_bytes()
 
     def track(self) -> None:
         """Remembers every process under the entrypoint, for stop() and the leftover checks."""

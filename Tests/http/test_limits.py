@@ -48,14 +48,6 @@ def test_malformed_requests_are_400_json(server, raw):
     assert_json_error(raw_request(server.port, raw), 400)
 
 
-@pytest.mark.parametrize("raw,status", [
-    (b"GET /dev/host HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
-    (b"GET /dev/host HTTP/2.5\r\nHost: a\r\n\r\n", 505),
-])
-def test_unsupported_protocol_features_are_json(server, raw, status):
-    assert_json_error(raw_request(server.port, raw), status)
-
-
 def test_http10_without_host_works(server):
     r = raw_request(server.port, b"GET /dev/host HTTP/1.0\r\n\r\n")
     assert r.status == 200

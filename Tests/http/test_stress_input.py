@@ -2,7 +2,7 @@
 
 import pytest
 
-from httpsupport import get
+from httpsupport import get, request
 
 
 @pytest.mark.parametrize("path,wrong", [
@@ -64,10 +64,11 @@ def test_max_seconds_follows_the_setting(make_server):
 
 def test_rate_limit_answers_429_json(make_server):
     s = make_server(env={"NGINX_STRESS_RATE": "1r/m", "NGINX_STRESS_BURST": "2"}).start()
-    statuses = [get(s.port, "/dev/stress-cpu/0/1").status for _ in range(6)]
+    # HEAD checks a start without running it; stops (percent 0) are never limited.
+    statuses = [request(s.port, "HEAD", "/dev/stress-cpu/50/1").status for _ in range(6)]
     # One at the rate plus a burst of two; the rest within the same minute are refused.
     assert statuses == [200, 200, 200, 429, 429, 429]
-    r = get(s.port, "/dev/stress-cpu/0/1")
+    r = get(s.port, "/dev/stress-cpu/50/1")
     assert r.status == 429
     assert r.header("Content-Type") == "application/json"
     assert "error" in r.json()
@@ -77,6 +78,6 @@ def test_rate_limit_answers_429_json(make_server):
 
 def test_default_rate_limit_allows_a_burst(make_server):
     s = make_server().start()
-    statuses = [get(s.port, "/dev/stress-cpu/0/1").status for _ in range(12)]
+    statuses = [request(s.port, "HEAD", "/dev/stress-cpu/50/1").status for _ in range(12)]
     assert statuses[:6] == [200] * 6
     assert 429 in statuses
