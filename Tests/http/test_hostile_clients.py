@@ -15,9 +15,6 @@ import pytest
 import hostile
 from httpsupport import raw_request
 
-# What NGINX_WORKER_CONNECTIONS should default to (proposed to the lead): with 1024, 2,000 slow
-# connections or 500 flooding ones (each also holds an app connection) take every slot.
-WORKER_CONNECTIONS = "16384"
 CONTAINER_SOFT_NOFILE = 1024
 
 
@@ -29,13 +26,15 @@ def nginx_seconds(server, directive: str) -> int:
 
 @pytest.fixture
 def hostile_server(make_server):
-    """A server as in a container; the test process may open enough sockets for the attacker."""
+    """A server as in a container, with the default settings (NGINX_WORKER_CONNECTIONS 16384: with 1024, 2,000
+    slow connections or 500 flooding ones, each also holding an app connection, take every slot); the test
+    process may open enough sockets for the attacker."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard < 4096:
         pytest.skip(f"the attacker needs ~1,500 open files; the hard limit here is {hard}")
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     try:
-        yield make_server(env={"NGINX_WORKER_CONNECTIONS": WORKER_CONNECTIONS}, nofile=CONTAINER_SOFT_NOFILE).start()
+        yield make_server(nofile=CONTAINER_SOFT_NOFILE).start()
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 

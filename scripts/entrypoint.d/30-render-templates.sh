@@ -9,7 +9,7 @@ set -euo pipefail
 template_dir=$APP_HOME/nginx
 # Only these are substituted; nginx's own variables ($uri, $status, ...) must reach nginx unchanged.
 # shellcheck disable=SC2016 # the names are for envsubst, not for the shell
-render_vars='${NGINX_LISTEN} ${BASE_PATH} ${RUNTIME_DIR} ${NGINX_WORKER_PROCESSES} ${NGINX_WORKER_CONNECTIONS} ${NGINX_UPSTREAM_KEEPALIVE} ${NGINX_STRESS_RATE} ${NGINX_STRESS_BURST} ${NGINX_ACCESS_LOG_DIRECTIVE} ${NGINX_WORKER_SHUTDOWN_TIMEOUT}'
+render_vars='${NGINX_LISTEN} ${BASE_PATH} ${RUNTIME_DIR} ${NGINX_WORKER_PROCESSES} ${NGINX_WORKER_CONNECTIONS} ${NGINX_WORKER_RLIMIT_NOFILE} ${NGINX_UPSTREAM_KEEPALIVE} ${NGINX_STRESS_RATE} ${NGINX_STRESS_BURST} ${NGINX_ACCESS_LOG_DIRECTIVE} ${NGINX_WORKER_SHUTDOWN_TIMEOUT}'
 
 command -v envsubst >/dev/null 2>&1 || invalid "envsubst not found (install gettext-base)"
 [ -f "$template_dir/nginx.conf.template" ] || invalid "no nginx templates in $template_dir (set APP_HOME)"

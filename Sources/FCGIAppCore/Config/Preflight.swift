@@ -24,12 +24,21 @@ public struct Preflight: Sendable, Equatable {
 
   /// Accepted `NGINX_WORKER_PROCESSES` (a number) and the cap for `auto`.
   public static let workerProcessesRange = 1...256
-  /// Accepted `NGINX_WORKER_CONNECTIONS`: below 64 nginx has little room for clients at all.
-  public static let workerConnectionsRange = 64...65535
+  /// Default `NGINX_WORKER_CONNECTIONS`: room for thousands of slow or idle clients next to the normal
+  /// ones (with 1,024, 2,000 slowloris connections left 1.4 % of normal requests answered).
+  public static let defaultWorkerConnections = 16384
+  /// File descriptors an nginx worker needs beyond its connections: listeners, logs, the config.
+  public static let workerSpareFiles = 64
+  /// Fargate's hard (and soft) nofile limit ("Ulimit", ECS API Reference): nginx's
+  /// `worker_rlimit_nofile` must stay within it, or the workers keep the lower limit they have.
+  public static let fargateOpenFilesLimit = 65535
+  /// Accepted `NGINX_WORKER_CONNECTIONS`: below 64 nginx has little room for clients at all; above, the
+  /// workers' open-files limit (connections + spare files) would exceed Fargate's.
+  public static let workerConnectionsRange = 64...(fargateOpenFilesLimit - workerSpareFiles)
   /// Accepted `NGINX_UPSTREAM_KEEPALIVE`.
   public static let keepaliveRange = 1...4096
   /// Accepted `NGINX_STRESS_BURST`.
-  public static let burstRange = 0...100_000
+  public static let burstRange = 1...100_000
   /// Accepted N of `NGINX_STRESS_RATE` (`Nr/s` or `Nr/m`).
   public static let rateRange = 1...999_999_999
   /// Seconds after SIGTERM by which nginx closes the connections still open: the lame duck, then
@@ -102,7 +111,8 @@ public struct Preflight: Sendable, Equatable {
     } else {
       workerProcesses = count("NGINX_WORKER_PROCESSES", 1, workerProcessesRange)
     }
-    let workerConnections = count("NGINX_WORKER_CONNECTIONS", 1024, workerConnectionsRange)
+    let workerConnections = count(
+      "NGINX_WORKER_CONNECTIONS", defaultWorkerConnections, workerConnectionsRange)
     let keepalive = count("NGINX_UPSTREAM_KEEPALIVE", 64, keepaliveRange)
     let rate = text("NGINX_STRESS_RATE", "1r/s")
     checkRate(rate, problems: &problems)
@@ -184,6 +194,10 @@ public struct Preflight: Sendable, Equatable {
       Setting(name: "FCGI_WORKERS", value: String(app.workers)),
       Setting(name: "NGINX_WORKER_PROCESSES", value: String(workerProcesses)),
       Setting(name: "NGINX_WORKER_CONNECTIONS", value: String(workerConnections)),
+      // Every client and app connection is a file descriptor; without this limit the workers keep the
+      // container's soft limit (1,024 under Docker 29) and accept() fails long before the slots run out.
+      Setting(
+        name: "NGINX_WORKER_RLIMIT_NOFILE", value: String(workerConnections + workerSpareFiles)),
       Setting(name: "NGINX_UPSTREAM_KEEPALIVE", value: String(keepalive)),
       Setting(name: "NGINX_STRESS_RATE", value: rate),
       Setting(name: "NGINX_STRESS_BURST", value: String(burst)),

@@ -35,6 +35,7 @@ final class PreflightTests: XCTestCase {
     XCTAssertEqual(preflight["FCGI_LISTEN"], "/tmp/fcgiapp/fcgiapp.sock")
     XCTAssertEqual(preflight["NGINX_WORKER_PROCESSES"], "1")
     XCTAssertEqual(preflight["NGINX_UPSTREAM_KEEPALIVE"], "64")
+    XCTAssertEqual(preflight["NGINX_WORKER_CONNECTIONS"], "16384")
     XCTAssertEqual(preflight["FCGI_WORKERS"], String(2 * 64 * 1))
     XCTAssertEqual(preflight["NGINX_STRESS_RATE"], "1r/s")
     XCTAssertEqual(preflight["NGINX_ACCESS_LOG_DIRECTIVE"], "/dev/stdout json buffer=16k flush=1s")
@@ -82,6 +83,16 @@ final class PreflightTests: XCTestCase {
       try run(["NGINX_WORKER_CONNECTIONS": "128", "NGINX_UPSTREAM_KEEPALIVE": "64"]).get())
   }
 
+  /// The workers' open-files limit is their connections plus 64 spare, within Fargate's 65535: the largest
+  /// accepted worker_connections reaches it exactly, one more is refused.
+  func testOpenFilesLimitFollowsWorkerConnections() async throws {
+    for connections in [128, 1024, 16384, 65471] {
+      let preflight = try run(["NGINX_WORKER_CONNECTIONS": String(connections)]).get()
+      XCTAssertEqual(preflight["NGINX_WORKER_RLIMIT_NOFILE"], String(connections + 64))
+    }
+    XCTAssertEqual(refused(["NGINX_WORKER_CONNECTIONS": "65472"]), ["NGINX_WORKER_CONNECTIONS"])
+  }
+
   /// Every count is decimal without leading zeros: what the shell would read as octal is refused.
   func testLeadingZerosAreRefusedForEveryCount() async throws {
     let names = [
@@ -117,6 +128,7 @@ final class PreflightTests: XCTestCase {
       (["NGINX_STRESS_RATE": "r/s"], "NGINX_STRESS_RATE"),
       (["NGINX_STRESS_RATE": "5r/h"], "NGINX_STRESS_RATE"),
       (["NGINX_STRESS_BURST": "100001"], "NGINX_STRESS_BURST"),
+      (["NGINX_STRESS_BURST": "0"], "NGINX_STRESS_BURST"),  // nginx refuses burst=0
       (["RUNTIME_DIR": "relative/dir"], "RUNTIME_DIR"),
       (["RUNTIME_DIR": "/tmp/with space"], "RUNTIME_DIR"),
       (["RUNTIME_DIR": "/tmp/x;y"], "RUNTIME_DIR"),
