@@ -25,7 +25,8 @@ SHARED_TFVARS = REPO / "terraform" / "config.tfvars"
 NAMES = ("min_task_count", "max_scaled_task_count", "cpu_scale_up_threshold", "cpu_scale_down_threshold",
          "scale_up_steps", "scale_down_step", "cpu_alarm_period_seconds", "scale_up_evaluation_periods",
          "scale_down_evaluation_periods", "scale_up_cooldown_seconds", "scale_down_cooldown_seconds",
-         "target_health_check", "deregistration_delay_seconds", "project_name")
+         "target_health_check", "deregistration_delay_seconds", "project_name", "blue_target_group_name",
+         "green_target_group_name")
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _pick(values: Dict[str, Any], where: str) -> Dict[str, Any]:
         if n in ("scale_up_steps", "target_health_check"):
             if not isinstance(out[n], dict):
                 raise ValueError(f"{n} must be an object, got {out[n]!r}")
-        elif n != "project_name" and not isinstance(out[n], (int, float)):
+        elif not n.endswith("name") and not isinstance(out[n], (int, float)):
             raise ValueError(f"{n} must be a number, got {out[n]!r}")
     # Relations between values (thresholds ordered, min <= max) are variables.tf's validations, not repeated here.
     return out
