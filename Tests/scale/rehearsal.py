@@ -167,6 +167,7 @@ class World:
             if self.target.execute(policy, metric, alarm.threshold, now):
                 self.c["ecs"].update_service(cluster=self.cluster, service=self.service_name,
                                              desiredCount=self.target.capacity)
+                self.tasks.reconcile(self.target.capacity, now)
                 self._sync_counts()
 
 

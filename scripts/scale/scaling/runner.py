@@ -107,7 +107,7 @@ def run(plan: Plan, stack: Stack, clock, load: Optional[LoadDriver] = None,
                           ("down alarm", "desired up" in marks and snap.down_state == "ALARM"),
                           ("desired down", "desired up" in marks and snap.desired < peak),
                           ("back to min", "desired up" in marks and snap.desired == plan.min_tasks
-                           and snap.running == plan.min_tasks)):
+                           and snap.running == plan.min_tasks and snap.pending == 0)):
             if cond and key not in marks:
                 marks[key] = now
         events = list(snap.activities)

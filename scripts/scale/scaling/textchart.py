@@ -64,4 +64,4 @@ def render(data: ChartData, width: int = 72, cpu_rows: int = 10) -> str:
     lines.append("     +" + "".join(axis))
     lines.append(f"* CPU  ^ scale-up {data.up_threshold:g}%  v scale-down {data.down_threshold:g}%  "
                  "# healthy  r running  d desired only  U/D alarm in ALARM  | scaling activity")
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"
