@@ -160,10 +160,9 @@ class World:
             policy = StepPolicy(found[0]["PolicyName"], [
                 StepAdjustment(s["ScalingAdjustment"], s.get("MetricIntervalLowerBound"), s.get("MetricIntervalUpperBound"))
                 for s in cfg["StepAdjustments"]], cfg.get("Cooldown", 0), cfg["AdjustmentType"])
-            # A drill's SetAlarmState carries no metric value: use one just past the threshold, so the
-            # first step (the smallest breach) applies.
-            metric = value if value is not None and alarm.breaches(value) else (
-                alarm.threshold if alarm.comparison_operator.startswith("Greater") else alarm.threshold - 1e-6)
+            # A drill's SetAlarmState carries no breaching datapoint of its own: scale-test sends the threshold
+            # as its recent datapoint, so the step bounded by 0 (the smallest breach) applies.
+            metric = value if value is not None and alarm.breaches(value) else alarm.threshold
             if self.target.execute(policy, metric, alarm.threshold, now):
                 self.c["ecs"].update_service(cluster=self.cluster, service=self.service_name,
                                              desiredCount=self.target.capacity)

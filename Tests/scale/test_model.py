@@ -17,9 +17,8 @@ def test_step_above_threshold_lower_inclusive_upper_exclusive(metric, matches):
     assert StepAdjustment(1, 0, 10).matches(metric - 50) is matches
 
 
-@pytest.mark.parametrize("metric,matches", [(50, False), (49.99, True), (40.01, True), (40, False)])
+@pytest.mark.parametrize("metric,matches", [(50, True), (49.99, True), (40.01, True), (40, False), (50.01, False)])
 def test_step_below_threshold_lower_exclusive_upper_inclusive(metric, matches):
-    # 50 itself is a breach of 0, which counts as "above": [0, ...) steps own it.
     assert StepAdjustment(-1, -10, 0).matches(metric - 50) is matches
 
 

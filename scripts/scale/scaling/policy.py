@@ -2,9 +2,11 @@
 
 Rules encoded (AWS docs, "Step scaling policies for Application Auto Scaling", API reference
 "StepAdjustment" and "StepScalingPolicyConfiguration"):
-- step bounds are offsets from the alarm threshold (breach = metric - threshold). When the metric is at or
-  above the threshold the lower bound is inclusive and the upper exclusive; below it, the lower bound is
-  exclusive and the upper inclusive; a missing bound is -/+ infinity;
+- step bounds are offsets from the alarm threshold (breach = metric - threshold). Above the threshold the
+  lower bound is inclusive and the upper exclusive; below it, the lower bound is exclusive and the upper
+  inclusive; a metric exactly at the threshold matches a step bounded by 0 on either side (the API
+  reference's examples: lower 0/upper 10 is "50 <= metric < 60", lower -10/upper 0 is "40 < metric <= 50");
+  a missing bound is -/+ infinity;
 - ChangeInCapacity adds the adjustment to the current capacity; the result never leaves [min, max];
 - scale-out cooldown: while it runs, the capacity added by the activity that started it counts as part of
   the next scale-out (an alarm asking +3 after a +2 adds only 1); a larger scale-out may still happen;
@@ -30,9 +32,12 @@ class StepAdjustment:
     def matches(self, breach: float) -> bool:
         lo = -math.inf if self.lower is None else self.lower
         hi = math.inf if self.upper is None else self.upper
-        if breach >= 0:
+        if breach > 0:
             return lo <= breach < hi
-        return lo < breach <= hi
+        if breach < 0:
+            return lo < breach <= hi
+        # At the threshold itself both documented examples match: [0, 10) includes 50 and (-10, 0] too.
+        return lo <= 0 <= hi
 
 
 @dataclass

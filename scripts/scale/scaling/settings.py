@@ -4,7 +4,9 @@
   terraform/config.tfvars, terraform/service/terraform.tfvars (if present) and any extra -var-file;
 - `from_plan`: the `variables` of `terraform show -json <planfile>` for the service root.
 `wiring()` turns them into the alarms and policies terraform/service/main.tf declares (section "CPU step
-scaling"): that file owns the wiring, the tests compare the two through a plan of the root.
+scaling"). main.tf owns that wiring and its `terraform test` checks it; wiring() is the model's reading of it
+(two steps above the scale-up threshold split at large_breach, one step below the scale-down threshold) and
+must change when that section does.
 """
 
 from __future__ import annotations

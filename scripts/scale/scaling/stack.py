@@ -5,6 +5,7 @@ degrade to "unavailable" instead of failing the run."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -57,7 +58,14 @@ class Stack:
         return alarms[0]
 
     def set_alarm(self, name: str, state: str, reason: str) -> None:
-        self.c["cloudwatch"].set_alarm_state(AlarmName=name, StateValue=state, StateReason=reason)
+        """SetAlarmState with reason data shaped like CloudWatch's own (recentDatapoints = the threshold), so a
+        step policy reading the breach size picks its step bounded by 0, the smallest one."""
+        alarm = self.alarm(name)
+        data = json.dumps({"version": "1.0", "statistic": alarm.get("Statistic", "Average"),
+                           "period": alarm.get("Period", 60), "threshold": alarm["Threshold"],
+                           "recentDatapoints": [alarm["Threshold"]]})
+        self.c["cloudwatch"].set_alarm_state(AlarmName=name, StateValue=state, StateReason=reason,
+                                             StateReasonData=data)
 
     def snapshot(self, now: float) -> Snapshot:
         up, down = self.alarm(self.names.up_alarm), self.alarm(self.names.down_alarm)
