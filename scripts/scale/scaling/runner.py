@@ -69,7 +69,7 @@ def _mmss(seconds: float) -> str:
 
 
 def run(plan: Plan, stack: Stack, clock, load: Optional[LoadDriver] = None,
-        echo: Callable[[str], None] = print) -> RunResult:
+        echo: Callable[[str], None] = lambda line: print(line, flush=True)) -> RunResult:
     start = clock.now()
     result = RunResult(plan, start)
     first = stack.snapshot(start)
@@ -95,9 +95,12 @@ def run(plan: Plan, stack: Stack, clock, load: Optional[LoadDriver] = None,
                 result.events.append(f"{_mmss(elapsed)} load stopped on {len(load.hosts)} task(s)"
                                      + (f", {len(missing)} did not confirm" if missing else ""))
             else:
-                reached = load.round(plan.demand, max(snap.running, 1), int(plan.poll_seconds * 2 + 30))
-                if len(reached) < snap.running:
-                    result.events.append(f"{_mmss(elapsed)} only {len(reached)} of {snap.running} tasks reached")
+                # Only tasks the load balancer routes to can take a share: healthy targets when target health
+                # is readable, else every running task.
+                serving = max(snap.healthy if snap.healthy is not None else snap.running, 1)
+                reached = load.round(plan.demand, serving, int(plan.poll_seconds * 2 + 30))
+                if len(reached) < serving:
+                    result.events.append(f"{_mmss(elapsed)} only {len(reached)} of {serving} tasks reached")
         snap = stack.snapshot(now)
         result.snapshots.append(snap)
         peak = max(peak, snap.desired)
