@@ -7,7 +7,6 @@ from __future__ import annotations
 import boto3
 import pytest
 from moto.ecs.models import ecs_backends
-from moto.server import ThreadedMotoServer
 
 from rehearsal import World, serve_api
 from scaling.settings import Settings
@@ -16,15 +15,6 @@ from scaling.test_cli import main as scale_test
 
 ACCOUNT = "123456789012"
 SERVICES = ("cloudwatch", "ecs", "application-autoscaling", "elbv2")
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 def deploy(endpoint: str, region: str, settings: Settings, broken: str = ""):

@@ -2,22 +2,24 @@
 
 - `from_root`: terraform/service/variables.tf defaults, overridden in Terraform's order by
   terraform/config.tfvars, terraform/service/terraform.tfvars (if present) and any extra -var-file;
-- `from_plan`: the `variables` of `terraform show -json <planfile>` for the service root.
-`wiring()` turns them into the alarms and policies terraform/service/main.tf declares (section "CPU step
-scaling"). main.tf owns that wiring and its `terraform test` checks it; wiring() is the model's reading of it
-(two steps above the scale-up threshold split at large_breach, one step below the scale-down threshold) and
-must change when that section does.
+- `from_plan`: `terraform show -json <planfile>` of the service root: its variables, and the alarms and
+  policies as planned (planwiring.py).
+`wiring()` gives the alarms and policies terraform/service/main.tf declares (section "CPU step scaling"): from
+a plan, the planned resources themselves; from variables, the model's reading of that section (two steps above
+the scale-up threshold split at large_breach, one step below the scale-down threshold).
+Tests/scale/test_plan_wiring.py plans the real root and requires both to agree, so the reading cannot drift.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, Optional, Tuple
 
 from . import hclvalues
 from .alarm import MetricAlarm
+from .planwiring import wiring_from_plan
 from .policy import StepAdjustment, StepPolicy
 
 REPO = Path(__file__).resolve().parents[3]
@@ -35,6 +37,7 @@ NAMES = ("min_task_count", "max_scaled_task_count", "cpu_scale_up_threshold", "c
 class Settings:
     values: Dict[str, Any]
     source: str
+    plan: Optional[Dict[str, Any]] = field(default=None, compare=False, repr=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -68,11 +71,16 @@ class Settings:
             plan = json.loads(Path(plan_json).read_text())
         except (OSError, json.JSONDecodeError) as e:
             raise ValueError(f"cannot read plan JSON {plan_json}: {e}") from None
+        if not isinstance(plan, dict):
+            raise ValueError(f"{plan_json} is not a plan JSON object")
         variables = {k: v.get("value") for k, v in (plan.get("variables") or {}).items()}
-        return cls(_pick(variables, str(plan_json)), f"plan {plan_json}")
+        return cls(_pick(variables, str(plan_json)), f"plan {plan_json}", plan)
 
     def wiring(self) -> Tuple[MetricAlarm, MetricAlarm, StepPolicy, StepPolicy]:
-        """(scale-up alarm, scale-down alarm, scale-up policy, scale-down policy) as main.tf declares them."""
+        """(scale-up alarm, scale-down alarm, scale-up policy, scale-down policy) as main.tf declares them: from
+        the planned resources when read from a plan, else from the variables."""
+        if self.plan is not None:
+            return wiring_from_plan(self.plan)
         name = self["project_name"]
         steps = self["scale_up_steps"]
         up_policy = StepPolicy(f"{name}-cpu-scale-up", [
