@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# The scaling tools' part of `make test`: the model against AWS's documented rules, scale-sim, and the offline
-# rehearsal of scale-test (load and drill mode, and two broken wirings) against moto in-process, in simulated
-# time (~1 minute on 2 cores).
+# The scaling tools' part of `make test`: the model against AWS's documented rules, scale-sim, the model's
+# reading of terraform/service against a real plan of it, and the offline rehearsal of scale-test (load and
+# drill mode, and two broken wirings) against moto in-process, in simulated time (~1.5 minutes on 2 cores).
 set -euo pipefail
 
 log() { printf 'test-scale: %s\n' "$*" >&2; }
 fatal() { log "error: $*"; exit 1; }
 
 case "${1:-}" in
-  -h | --help) echo "Usage: scripts/test-scale.sh [PYTEST_ARGS...]  (pytest Tests/scale; needs python3 with pytest, boto3, moto)"; exit 0 ;;
+  -h | --help) echo "Usage: scripts/test-scale.sh [PYTEST_ARGS...]  (pytest Tests/scale; needs python3 with pytest, boto3, moto; terraform for the plan test)"; exit 0 ;;
 esac
 
 cd "$(dirname "$0")/.."
