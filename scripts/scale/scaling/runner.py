@@ -72,6 +72,7 @@ def run(plan: Plan, stack: Stack, clock, load: Optional[LoadDriver] = None,
         echo: Callable[[str], None] = lambda line: print(line, flush=True)) -> RunResult:
     start = clock.now()
     result = RunResult(plan, start)
+    stack.activities()  # activities from before the run are history, not events of this one
     first = stack.snapshot(start)
     baseline = first.desired
     echo(f"scale-test: {plan.mode} mode, {clock.label}; start desired={first.desired} running={first.running}")
