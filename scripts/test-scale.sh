@@ -4,8 +4,8 @@
 # drill mode, and two broken wirings) against moto in-process, in simulated time (~1.5 minutes on 2 cores).
 set -euo pipefail
 
-log() { printf 'test-scale: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/lib/log.sh"
 
 case "${1:-}" in
   -h | --help) echo "Usage: scripts/test-scale.sh [PYTEST_ARGS...]  (pytest Tests/scale; needs python3 with pytest, boto3, moto; terraform for the plan test)"; exit 0 ;;

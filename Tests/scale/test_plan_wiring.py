@@ -64,8 +64,10 @@ def aws_world(endpoint: str) -> None:
 def plan_json(endpoint, tmp_path_factory) -> Path:
     aws_world(endpoint)
     work = tmp_path_factory.mktemp("plan")
-    root = work / "service"
-    shutil.copytree(REPO / "terraform" / "service", root, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
+    # The whole terraform/ tree: the root links shared files and uses local modules by relative path.
+    shutil.copytree(REPO / "terraform", work / "terraform", symlinks=True,
+                    ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "*_override.tf"))
+    root = work / "terraform" / "service"
     shutil.copy(REPO / "terraform" / "config.tfvars", work / "config.tfvars")
     (work / "settings.tfvars").write_text(SETTINGS)
     templates = REPO / "Tests" / "terraform"

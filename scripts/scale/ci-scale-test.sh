@@ -3,8 +3,14 @@
 # through ${{ }} in run:), then puts its Markdown summary (with the Mermaid chart) on the run page.
 set -euo pipefail
 
-log() { printf 'ci-scale-test: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 2; }
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/../lib/log.sh"
+
+# Bad input exits 2, as scale-test does: 1 means the stack did not scale as expected.
+bad_input() {
+  error "$*"
+  exit 2
+}
 
 usage() {
   cat <<'USAGE'
@@ -22,19 +28,19 @@ out=${OUT:-scale-test-out}
 args=("$mode" --out "$out")
 case "$mode" in
   load)
-    [ -n "${API_URL:-}" ] || fatal "API_URL is empty (the network root's invoke_url output)"
-    [[ ${DEMAND:-3.5} =~ ^[0-9]+(\.[0-9]+)?$ ]] || fatal "DEMAND '${DEMAND:-}' is not a number"
+    [ -n "${API_URL:-}" ] || bad_input "API_URL is empty (the network root's invoke_url output)"
+    [[ ${DEMAND:-3.5} =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad_input "DEMAND '${DEMAND:-}' is not a number"
     if ! [[ ${MINUTES:-10} =~ ^[0-9]+$ ]] || [ "${MINUTES:-10}" -lt 1 ] || [ "${MINUTES:-10}" -gt 60 ]; then
-      fatal "MINUTES '${MINUTES:-}' must be a whole number from 1 to 60"
+      bad_input "MINUTES '${MINUTES:-}' must be a whole number from 1 to 60"
     fi
     args+=(--api-url "$API_URL" --demand "${DEMAND:-3.5}" --minutes "${MINUTES:-10}" --expect-back-to-min)
     if [ -n "${EXPECT_MAX:-}" ]; then
-      [[ $EXPECT_MAX =~ ^[0-9]+$ ]] || fatal "EXPECT_MAX '$EXPECT_MAX' is not a whole number"
+      [[ $EXPECT_MAX =~ ^[0-9]+$ ]] || bad_input "EXPECT_MAX '$EXPECT_MAX' is not a whole number"
       args+=(--expect-max "$EXPECT_MAX")
     fi
     ;;
   drill) ;;
-  *) usage >&2; fatal "MODE must be load or drill" ;;
+  *) usage >&2; bad_input "MODE must be load or drill" ;;
 esac
 
 status=0

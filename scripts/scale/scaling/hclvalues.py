@@ -119,6 +119,15 @@ def _block_end(text: str, start: int) -> int:
 _OPTIONAL = re.compile(r"([A-Za-z_]\w*)\s*=\s*optional\(\s*\w+\s*,\s*(-?[\d.]+|true|false|\"[^\"]*\")\s*\)")
 
 
+def root_variable_defaults(root: Path) -> Dict[str, Tuple[bool, Any]]:
+    """variable_defaults() of every *.tf file of a root (settings may live in linked shared files)."""
+    out: Dict[str, Tuple[bool, Any]] = {}
+    for path in sorted(root.glob("*.tf")):
+        if not path.name.endswith("_override.tf"):
+            out.update(variable_defaults(path))
+    return out
+
+
 def variable_defaults(path: Path) -> Dict[str, Tuple[bool, Any]]:
     """{name: (has_default, default)} of every `variable` block; object defaults are completed from the
     `optional(type, default)` attributes of their type, as Terraform does."""

@@ -1,6 +1,6 @@
 """The scaling settings a service root really has, read from its files or a plan, never kept as a copy.
 
-- `from_root`: terraform/service/variables.tf defaults, overridden in Terraform's order by
+- `from_root`: the defaults of the variables the root's *.tf files declare, overridden in Terraform's order by
   terraform/config.tfvars, terraform/service/terraform.tfvars (if present) and any extra -var-file;
 - `from_plan`: `terraform show -json <planfile>` of the service root: its variables, and the alarms and
   policies as planned (planwiring.py).
@@ -29,8 +29,7 @@ SHARED_TFVARS = REPO / "terraform" / "config.tfvars"
 NAMES = ("min_task_count", "max_scaled_task_count", "cpu_scale_up_threshold", "cpu_scale_down_threshold",
          "scale_up_steps", "scale_down_step", "cpu_alarm_period_seconds", "scale_up_evaluation_periods",
          "scale_down_evaluation_periods", "scale_up_cooldown_seconds", "scale_down_cooldown_seconds",
-         "target_health_check", "deregistration_delay_seconds", "project_name", "blue_target_group_name",
-         "green_target_group_name")
+         "target_health_check", "deregistration_delay_seconds", "project_name")
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ class Settings:
         variables = root / "variables.tf"
         if not variables.is_file():
             raise ValueError(f"{variables} not found: point --root at a Terraform service root")
-        defaults = hclvalues.variable_defaults(variables)
+        defaults = hclvalues.root_variable_defaults(root)
         values = {k: v for k, (has, v) in defaults.items() if has}
         files = [SHARED_TFVARS, root / "terraform.tfvars", *[Path(f) for f in var_files]]
         used = []
@@ -61,9 +60,9 @@ class Settings:
                 raise ValueError(f"var file {f} not found")
         for name, value in (overrides or {}).items():
             if name not in defaults:
-                raise ValueError(f"unknown variable {name!r} (not declared in {variables})")
+                raise ValueError(f"unknown variable {name!r} (not declared in {root})")
             values[name] = _merge(values.get(name), value)
-        return cls(_pick(values, str(variables)), " + ".join([str(variables), *used]))
+        return cls(_pick(values, str(root)), " + ".join([f"{root}/*.tf", *used]))
 
     @classmethod
     def from_plan(cls, plan_json: Path) -> "Settings":

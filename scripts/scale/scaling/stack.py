@@ -21,7 +21,7 @@ class Names:
     target_groups: List[str] = field(default_factory=list)
 
     @classmethod
-    def from_settings(cls, settings: Any, target_groups: bool = True) -> "Names":
+    def from_settings(cls, settings: Any) -> "Names":
         # Names as terraform/service/main.tf gives them: cluster and service are the project name.
         project = settings["project_name"]
         return cls(project, project, f"{project}-cpu-scale-up", f"{project}-cpu-scale-down")
@@ -47,7 +47,7 @@ class Stack:
         self._seen_activities: set = set()
         self._activities_ok = True
 
-    def _note(self, text: str) -> None:
+    def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
 
@@ -96,7 +96,7 @@ class Stack:
                 total += sum(1 for h in health if h["TargetHealth"]["State"] == "healthy")
             return total
         except (ClientError, BotoCoreError) as e:
-            self._note(f"target health unavailable: {e}")
+            self.note(f"target health unavailable: {e}")
             return None
 
     def activities(self) -> List[str]:
@@ -108,7 +108,7 @@ class Stack:
                 ScalableDimension="ecs:service:DesiredCount", MaxResults=20)["ScalingActivities"]
         except (ClientError, BotoCoreError) as e:
             self._activities_ok = False
-            self._note(f"scaling activities unavailable ({type(e).__name__}); desired-count changes stand in for them")
+            self.note(f"scaling activities unavailable ({type(e).__name__}); desired-count changes stand in for them")
             return []
         new = []
         for a in reversed(found):

@@ -66,7 +66,7 @@ def main(argv: Optional[List[str]] = None, clients: Optional[Dict[str, Any]] = N
                     float(settings["cpu_scale_up_threshold"]), float(settings["cpu_scale_down_threshold"]),
                     int(settings["max_scaled_task_count"]))
         stack = Stack(clients, names)
-        _find_target_groups(stack, settings)
+        _find_target_groups(stack)
         load = LoadDriver(args.api_url, http_get) if args.mode == "load" else None
         result = run(plan, stack, clock, load)
     except (ValueError, LookupError) as e:
@@ -85,10 +85,14 @@ def main(argv: Optional[List[str]] = None, clients: Optional[Dict[str, Any]] = N
     return 0 if result.passed else 1
 
 
-def _find_target_groups(stack: Stack, settings: Settings) -> None:
-    try:
-        groups = stack.c["elbv2"].describe_target_groups(
-            Names=[settings["blue_target_group_name"], settings["green_target_group_name"]])["TargetGroups"]
-        stack.names.target_groups = [g["TargetGroupArn"] for g in groups]
-    except Exception as e:  # a missing group or an emulator without ELB: health falls back to the running count
-        stack._note(f"target groups not read ({type(e).__name__}): healthy = running count")
+def _find_target_groups(stack: Stack) -> None:
+    """The target groups the service registers its tasks in, as ECS reports them (no names copied here)."""
+    services = stack.c["ecs"].describe_services(cluster=stack.names.cluster,
+                                                services=[stack.names.service])["services"]
+    # Under the CODE_DEPLOY controller the task sets carry the group each one serves (blue or green).
+    holders = [h for s in services for h in [s, *s.get("taskSets", [])]]
+    groups = sorted({lb["targetGroupArn"] for h in holders for lb in h.get("loadBalancers", [])
+                     if lb.get("targetGroupArn")})
+    stack.names.target_groups = groups
+    if not groups:
+        stack.note("the service reports no target group: healthy = running count")

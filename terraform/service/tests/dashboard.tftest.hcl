@@ -49,9 +49,9 @@ override_resource {
   target          = aws_lb_target_group.blue
   override_during = plan
   values = {
-    arn        = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-blue/0123456789abcdef"
-    arn_suffix = "targetgroup/fargate-backend-blue/0123456789abcdef"
-    name       = "fargate-backend-blue"
+    arn        = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-blue/0123456789abcdef"
+    arn_suffix = "targetgroup/fargate-auto-scaled-backend-blue/0123456789abcdef"
+    name       = "fargate-auto-scaled-backend-blue"
   }
 }
 
@@ -59,9 +59,9 @@ override_resource {
   target          = aws_lb_target_group.green
   override_during = plan
   values = {
-    arn        = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-backend-green/0123456789abcdef"
-    arn_suffix = "targetgroup/fargate-backend-green/0123456789abcdef"
-    name       = "fargate-backend-green"
+    arn        = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-grn/0123456789abcdef"
+    arn_suffix = "targetgroup/fargate-auto-scaled-backend-grn/0123456789abcdef"
+    name       = "fargate-auto-scaled-backend-grn"
   }
 }
 
