@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from scaling.alarm import ALARM, MetricAlarm
 from scaling.policy import ScalableTarget, StepAdjustment, StepPolicy
@@ -34,7 +34,7 @@ EPOCH = 1_800_000_000  # a fixed, minute-aligned start (2027-01-15): fake time, 
 
 
 class World:
-    def __init__(self, clients: Dict[str, Any], ecs_record: Any, cluster: str, service: str, settings: Any,
+    def __init__(self, clients: dict[str, Any], ecs_record: Any, cluster: str, service: str, settings: Any,
                  metric_delay: int = 60) -> None:
         self.c, self.record, self.cluster, self.service_name = clients, ecs_record, cluster, service
         self.t = 0
@@ -46,9 +46,9 @@ class World:
         self.tasks = EcsService.with_running(ecs_record.desired_count, start_seconds=60,
                                              health_seconds=check["interval"] * check["healthy_threshold"],
                                              drain_seconds=settings["deregistration_delay_seconds"])
-        self.stress: Dict[int, tuple] = {}  # task id -> (percent, until)
-        self.cpu_samples: List[float] = []
-        self.last_state: Dict[str, str] = {a["AlarmName"]: a["StateValue"] for a in clients["cloudwatch"].describe_alarms(
+        self.stress: dict[int, tuple] = {}  # task id -> (percent, until)
+        self.cpu_samples: list[float] = []
+        self.last_state: dict[str, str] = {a["AlarmName"]: a["StateValue"] for a in clients["cloudwatch"].describe_alarms(
             AlarmTypes=["MetricAlarm"])["MetricAlarms"]}
         self.lock = threading.Lock()
         self._rr = 0
@@ -65,7 +65,7 @@ class World:
             self.step()
 
     # -- the API stand-in --
-    def stress_call(self, percent: int, seconds: int) -> Optional[str]:
+    def stress_call(self, percent: int, seconds: int) -> str | None:
         with self.lock:
             now = self.t
             serving = [t for t in self.tasks.active() if t.healthy_at <= now]
@@ -105,11 +105,11 @@ class World:
         self.cpu_samples = []
         self.c["cloudwatch"].put_metric_data(Namespace="AWS/ECS", MetricData=[{
             "MetricName": "CPUUtilization", "Value": value, "Unit": "Percent",
-            "Timestamp": dt.datetime.fromtimestamp(EPOCH + now - 60, dt.timezone.utc),
+            "Timestamp": dt.datetime.fromtimestamp(EPOCH + now - 60, dt.UTC),
             "Dimensions": [{"Name": "ClusterName", "Value": self.cluster},
                            {"Name": "ServiceName", "Value": self.service_name}]}])
 
-    def _datapoints(self, alarm: Dict[str, Any], now: int) -> List[Optional[float]]:
+    def _datapoints(self, alarm: dict[str, Any], now: int) -> list[float | None]:
         period, n = alarm["Period"], alarm["EvaluationPeriods"]
         end = (now - self.metric_delay) // period * period
         start = end - n * period
@@ -117,8 +117,8 @@ class World:
             return []
         points = self.c["cloudwatch"].get_metric_statistics(
             Namespace=alarm["Namespace"], MetricName=alarm["MetricName"], Dimensions=alarm.get("Dimensions", []),
-            StartTime=dt.datetime.fromtimestamp(EPOCH + max(start, 0), dt.timezone.utc),
-            EndTime=dt.datetime.fromtimestamp(EPOCH + end, dt.timezone.utc) - dt.timedelta(seconds=1),
+            StartTime=dt.datetime.fromtimestamp(EPOCH + max(start, 0), dt.UTC),
+            EndTime=dt.datetime.fromtimestamp(EPOCH + end, dt.UTC) - dt.timedelta(seconds=1),
             Period=period, Statistics=[alarm["Statistic"]])["Datapoints"]
         by_start = {int(p["Timestamp"].timestamp()) - EPOCH: p[alarm["Statistic"]] for p in points}
         return [by_start.get(s) for s in range(max(start, 0), end, period)]
@@ -148,7 +148,7 @@ class World:
             if model.state == ALARM:
                 self._act(model, sum(present) / len(present) if present else None, now)
 
-    def _act(self, alarm: MetricAlarm, value: Optional[float], now: int) -> None:
+    def _act(self, alarm: MetricAlarm, value: float | None, now: int) -> None:
         if not alarm.actions:
             return
         policies = self.c["application-autoscaling"].describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
@@ -174,7 +174,7 @@ def serve_api(world: World) -> ThreadingHTTPServer:
     """Starts the API stand-in on 127.0.0.1 (a free port); base URL: http://127.0.0.1:<port>/dev."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             parts = self.path.strip("/").split("/")
             if len(parts) == 4 and parts[:2] == ["dev", "stress-cpu"] and parts[2].isdigit() and parts[3].isdigit():
                 host = world.stress_call(int(parts[2]), int(parts[3]))

@@ -3,7 +3,6 @@
 import math
 
 import pytest
-
 from scaling.alarm import ALARM, INSUFFICIENT, OK, MetricAlarm
 from scaling.demand import Demand
 from scaling.policy import ScalableTarget, StepAdjustment, StepPolicy

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import boto3
 import pytest
-
 from scaling.demand import Demand
 from scaling.settings import Settings
 from scaling.simulation import simulate
@@ -42,7 +41,7 @@ pytestmark = pytest.mark.skipif(shutil.which("terraform") is None or not Path(MI
 
 def aws_world(endpoint: str) -> None:
     """A user's VPC (Name private-vpc, two *-private-* subnets) and the task root's state in S3."""
-    kw = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test")
+    kw = {"endpoint_url": endpoint, "region_name": REGION, "aws_access_key_id": "test", "aws_secret_access_key": "test"}
     ec2 = boto3.client("ec2", **kw)
     vpc = ec2.create_vpc(CidrBlock="10.66.0.0/16", TagSpecifications=[
         {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "private-vpc"}]}])["Vpc"]["VpcId"]
@@ -85,7 +84,7 @@ def plan_json(endpoint, tmp_path_factory) -> Path:
 
     def tf(*args: str) -> str:
         out = subprocess.run(["terraform", f"-chdir={root}", *args], env=env, capture_output=True, text=True,
-                             timeout=300)
+                             timeout=300, check=False)
         assert out.returncode == 0, f"terraform {args[0]}:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
         return out.stdout
 

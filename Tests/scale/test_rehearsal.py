@@ -7,7 +7,6 @@ from __future__ import annotations
 import boto3
 import pytest
 from moto.ecs.models import ecs_backends
-
 from rehearsal import World, serve_api
 from scaling.settings import Settings
 from scaling.stack import Names
@@ -86,7 +85,7 @@ def test_load_mode_scales_out_to_max_and_back_to_min(endpoint, tmp_path, capsys)
 
 
 def test_drill_mode_proves_alarm_policy_target_both_ways(endpoint, tmp_path, capsys):
-    code, world, summary = rehearse(endpoint, "eu-west-3", tmp_path, ["drill"])
+    code, world, _summary = rehearse(endpoint, "eu-west-3", tmp_path, ["drill"])
     assert code == 0, capsys.readouterr().out
     assert [(a.old, a.new) for a in world.target.activities][:2] == [(1, 2), (2, 1)]
 

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from scaling.demand import Demand
 from scaling.settings import Settings
 from scaling.simulation import simulate
@@ -52,11 +51,11 @@ def test_enough_tasks_converge():
     assert result.samples[-1].desired == 6
 
 def test_scale_in_waits_for_a_deployment_to_end():
-    kwargs = dict(settings=Settings.from_root(), demand=Demand.parse("0:0.3,2m:3.5,12m:0.3"), duration=40 * 60)
+    kwargs = {"settings": Settings.from_root(), "demand": Demand.parse("0:0.3,2m:3.5,12m:0.3"), "duration": 40 * 60}
     plain = simulate(**kwargs)
     held = simulate(**kwargs, deployments=[(12 * 60, 25 * 60)])
-    first_in = [a.time for a in held.activities if a.new < a.old][0]
-    assert first_in >= 25 * 60 > [a.time for a in plain.activities if a.new < a.old][0]
+    first_in = next(a.time for a in held.activities if a.new < a.old)
+    assert first_in >= 25 * 60 > next(a.time for a in plain.activities if a.new < a.old)
 
 
 def test_settings_come_from_the_root_and_tfvars(tmp_path):

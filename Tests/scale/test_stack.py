@@ -2,7 +2,6 @@
 running tasks), with fake clients: each fake says in its docstring what AWS answer it stands for."""
 
 from botocore.exceptions import ClientError
-
 from scaling.stack import Names, Stack
 
 

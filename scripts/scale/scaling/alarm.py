@@ -15,8 +15,8 @@ missing data" / "Alarm actions"):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 OPERATORS = {
     "GreaterThanOrEqualToThreshold": lambda v, t: v >= t,
@@ -35,7 +35,7 @@ class MetricAlarm:
     comparison_operator: str
     evaluation_periods: int
     period: int = 60
-    datapoints_to_alarm: Optional[int] = None
+    datapoints_to_alarm: int | None = None
     treat_missing_data: str = "missing"
     actions: Sequence[str] = field(default_factory=tuple)
     state: str = INSUFFICIENT
@@ -60,7 +60,7 @@ class MetricAlarm:
     def breaches(self, value: float) -> bool:
         return OPERATORS[self.comparison_operator](value, self.threshold)
 
-    def evaluate(self, datapoints: Sequence[Optional[float]]) -> str:
+    def evaluate(self, datapoints: Sequence[float | None]) -> str:
         """New state from the most recent datapoints, oldest first (None = missing); sets and returns it."""
         window = list(datapoints)[-self.evaluation_periods:]
         window = [None] * (self.evaluation_periods - len(window)) + window

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
 
 
 @dataclass
@@ -12,16 +11,16 @@ class ChartData:
     up_threshold: float
     down_threshold: float
     max_tasks: int
-    times: List[float] = field(default_factory=list)
-    cpu: List[Optional[float]] = field(default_factory=list)
-    desired: List[int] = field(default_factory=list)
-    running: List[int] = field(default_factory=list)
-    healthy: List[int] = field(default_factory=list)
-    up_alarm: List[bool] = field(default_factory=list)
-    down_alarm: List[bool] = field(default_factory=list)
-    activities: List[Tuple[float, str]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    cpu: list[float | None] = field(default_factory=list)
+    desired: list[int] = field(default_factory=list)
+    running: list[int] = field(default_factory=list)
+    healthy: list[int] = field(default_factory=list)
+    up_alarm: list[bool] = field(default_factory=list)
+    down_alarm: list[bool] = field(default_factory=list)
+    activities: list[tuple[float, str]] = field(default_factory=list)
 
-    def add(self, t: float, cpu: Optional[float], desired: int, running: int, healthy: int, up: bool,
+    def add(self, t: float, cpu: float | None, desired: int, running: int, healthy: int, up: bool,
             down: bool) -> None:
         self.times.append(t)
         self.cpu.append(cpu)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import List, Tuple
 
 _TIME = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -21,11 +20,11 @@ def parse_duration(text: str) -> float:
 
 @dataclass(frozen=True)
 class Demand:
-    points: Tuple[Tuple[float, float], ...]
+    points: tuple[tuple[float, float], ...]
 
     @classmethod
-    def parse(cls, text: str) -> "Demand":
-        points: List[Tuple[float, float]] = []
+    def parse(cls, text: str) -> Demand:
+        points: list[tuple[float, float]] = []
         for part in [p for p in text.split(",") if p.strip()]:
             if ":" not in part:
                 raise ValueError(f"bad demand point {part!r}: expected TIME:TASKS, e.g. 2m:3.5")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any
 
-_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|#[^\n]*|//[^\n]*|/\*.*?\*/', re.S)
+_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|#[^\n]*|//[^\n]*|/\*.*?\*/', re.DOTALL)
 
 
 class HclError(ValueError):
@@ -59,9 +59,9 @@ class _Parser:
             return {"true": True, "false": False, "null": None}[m.group(1)]
         raise self.error(f"not a literal value: {self.s[self.i:self.i + 30]!r}")
 
-    def obj(self) -> Dict[str, Any]:
+    def obj(self) -> dict[str, Any]:
         self.i += 1
-        out: Dict[str, Any] = {}
+        out: dict[str, Any] = {}
         while True:
             self.ws()
             if self.peek() == "}":
@@ -119,24 +119,24 @@ def _block_end(text: str, start: int) -> int:
 _OPTIONAL = re.compile(r"([A-Za-z_]\w*)\s*=\s*optional\(\s*\w+\s*,\s*(-?[\d.]+|true|false|\"[^\"]*\")\s*\)")
 
 
-def root_variable_defaults(root: Path) -> Dict[str, Tuple[bool, Any]]:
+def root_variable_defaults(root: Path) -> dict[str, tuple[bool, Any]]:
     """variable_defaults() of every *.tf file of a root (settings may live in linked shared files)."""
-    out: Dict[str, Tuple[bool, Any]] = {}
+    out: dict[str, tuple[bool, Any]] = {}
     for path in sorted(root.glob("*.tf")):
         if not path.name.endswith("_override.tf"):
             out.update(variable_defaults(path))
     return out
 
 
-def variable_defaults(path: Path) -> Dict[str, Tuple[bool, Any]]:
+def variable_defaults(path: Path) -> dict[str, tuple[bool, Any]]:
     """{name: (has_default, default)} of every `variable` block; object defaults are completed from the
     `optional(type, default)` attributes of their type, as Terraform does."""
     text = _strip_comments(path.read_text())
-    out: Dict[str, Tuple[bool, Any]] = {}
-    for m in re.finditer(r'^variable\s+"([^"]+)"\s*\{', text, re.M):
+    out: dict[str, tuple[bool, Any]] = {}
+    for m in re.finditer(r'^variable\s+"([^"]+)"\s*\{', text, re.MULTILINE):
         body = text[m.end() - 1:_block_end(text, m.end() - 1)]
         optional = {k: _Parser(v, str(path)).value() for k, v in _OPTIONAL.findall(body)}
-        dm = re.search(r"^\s*default\s*=", body, re.M)
+        dm = re.search(r"^\s*default\s*=", body, re.MULTILINE)
         if not dm:
             out[m.group(1)] = (False, None)
             continue
@@ -149,11 +149,11 @@ def variable_defaults(path: Path) -> Dict[str, Tuple[bool, Any]]:
     return out
 
 
-def tfvars(path: Path) -> Dict[str, Any]:
+def tfvars(path: Path) -> dict[str, Any]:
     """Top-level `name = value` assignments of a .tfvars file."""
     text = _strip_comments(path.read_text())
     parser = _Parser(text, str(path))
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     while True:
         parser.ws()
         if parser.i >= len(text):

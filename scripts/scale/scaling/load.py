@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from typing import Callable, Dict, Optional, Set, Tuple
+from collections.abc import Callable
 
-Getter = Callable[[str], Tuple[int, str]]
+Getter = Callable[[str], tuple[int, str]]
 
 
-def http_get(url: str, timeout: float = 10) -> Tuple[int, str]:
+def http_get(url: str, timeout: float = 10) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 - the user's own API URL
+        with urllib.request.urlopen(url, timeout=timeout) as r:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(errors="replace")
@@ -30,10 +30,10 @@ class LoadDriver:
         self.base = base_url.rstrip("/")
         self.get = get
         self.attempts_per_task = attempts_per_task
-        self.hosts: Dict[str, int] = {}  # host -> percent last sent
+        self.hosts: dict[str, int] = {}  # host -> percent last sent
         self.errors = 0
 
-    def _call(self, percent: int, seconds: int) -> Optional[str]:
+    def _call(self, percent: int, seconds: int) -> str | None:
         status, body = self.get(f"{self.base}/stress-cpu/{percent}/{seconds}")
         if status != 200:
             self.errors += 1
@@ -47,10 +47,10 @@ class LoadDriver:
     def share(self, demand: float, tasks: int) -> int:
         return max(0, min(100, round(demand * 100 / max(tasks, 1))))
 
-    def round(self, demand: float, tasks: int, seconds: int) -> Set[str]:
+    def round(self, demand: float, tasks: int, seconds: int) -> set[str]:
         """One round: every one of `tasks` running tasks gets its share; returns the hosts reached."""
         percent = self.share(demand, tasks)
-        reached: Set[str] = set()
+        reached: set[str] = set()
         for _ in range(max(tasks, 1) * self.attempts_per_task):
             host = self._call(percent, seconds)
             if host is not None:
@@ -60,7 +60,7 @@ class LoadDriver:
                 break
         return reached
 
-    def stop(self) -> Set[str]:
+    def stop(self) -> set[str]:
         """percent 0 on every host reached so far; returns those that did not confirm."""
         pending = set(self.hosts)
         for _ in range(max(len(pending), 1) * self.attempts_per_task):

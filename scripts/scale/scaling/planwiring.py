@@ -4,27 +4,27 @@ and, for which policy an alarm fires, from the configuration's references (ARNs 
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from .alarm import MetricAlarm
 from .policy import StepAdjustment, StepPolicy
 
 
-def _bound(value: Any) -> Optional[float]:
+def _bound(value: Any) -> float | None:
     # The AWS provider keeps step bounds as strings ("" = no bound).
     if value is None or value == "":
         return None
     return float(value)
 
 
-def wiring_from_plan(plan: Dict[str, Any]) -> Tuple[MetricAlarm, MetricAlarm, StepPolicy, StepPolicy]:
+def wiring_from_plan(plan: dict[str, Any]) -> tuple[MetricAlarm, MetricAlarm, StepPolicy, StepPolicy]:
     try:
         planned = {r["address"]: r for r in plan["planned_values"]["root_module"].get("resources", [])}
         configured = {r["address"]: r for r in plan["configuration"]["root_module"].get("resources", [])}
     except (KeyError, TypeError):
         raise ValueError("not a plan JSON (terraform show -json <planfile>): planned_values/configuration missing") from None
     policies = {addr: r for addr, r in planned.items() if r["type"] == "aws_appautoscaling_policy"}
-    cpu_alarms: List[MetricAlarm] = []
+    cpu_alarms: list[MetricAlarm] = []
     for addr, r in planned.items():
         v = r["values"]
         if r["type"] != "aws_cloudwatch_metric_alarm" or v.get("namespace") != "AWS/ECS" \

@@ -6,9 +6,8 @@ from __future__ import annotations
 import struct
 import zlib
 from pathlib import Path
-from typing import Tuple
 
-Color = Tuple[int, int, int]
+Color = tuple[int, int, int]
 
 # 3x5 glyphs, rows separated by "/", "#" = ink.
 _FONT = {

@@ -28,7 +28,7 @@ def draw(data: ChartData, width: int = 900, height: int = 520) -> Canvas:
     for top, bottom in ((cpu_top, cpu_bottom), (task_top, task_bottom)):
         c.rect(left, top, right, bottom, LIGHT)
     # CPU panel
-    cy = lambda v: cpu_bottom - round(min(max(v, 0), 100) / 100 * (cpu_bottom - cpu_top))  # noqa: E731
+    cy = lambda v: cpu_bottom - round(min(max(v, 0), 100) / 100 * (cpu_bottom - cpu_top))
     for v in (0, 50, 100):
         c.text(8, cy(v) - 5, f"{v}%", GREY)
     c.dashed(left, cy(data.up_threshold), right, RED)
@@ -43,7 +43,7 @@ def draw(data: ChartData, width: int = 900, height: int = 520) -> Canvas:
     c.text(left + 160, cpu_top - 13, "SERVICE CPU %", BLACK)
     # Tasks panel
     scale = data.task_scale
-    ty = lambda n: task_bottom - round(n / scale * (task_bottom - task_top - 10))  # noqa: E731
+    ty = lambda n: task_bottom - round(n / scale * (task_bottom - task_top - 10))
     for n in range(0, scale + 1, max(1, scale // 5)):
         c.text(20, ty(n) - 5, str(n), GREY)
     for series, color, thick in ((data.desired, ORANGE, 3), (data.running, GREY, 2), (data.healthy, GREEN, 2)):

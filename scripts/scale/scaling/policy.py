@@ -19,15 +19,15 @@ Rules encoded (AWS docs, "Step scaling policies for Application Auto Scaling", A
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
 
 
 @dataclass(frozen=True)
 class StepAdjustment:
     scaling_adjustment: int
-    lower: Optional[float] = None
-    upper: Optional[float] = None
+    lower: float | None = None
+    upper: float | None = None
 
     def matches(self, breach: float) -> bool:
         lo = -math.inf if self.lower is None else self.lower
@@ -53,7 +53,7 @@ class StepPolicy:
         if not self.steps:
             raise ValueError(f"policy {self.name}: needs at least one step adjustment")
 
-    def adjustment(self, metric: float, threshold: float) -> Optional[int]:
+    def adjustment(self, metric: float, threshold: float) -> int | None:
         breach = metric - threshold
         for step in self.steps:
             if step.matches(breach):
@@ -75,7 +75,7 @@ class ScalableTarget:
     capacity: int
     min_capacity: int
     max_capacity: int
-    activities: List[Activity] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
     _out_until: float = -math.inf
     _out_base: int = 0
     _in_until: float = -math.inf
@@ -84,7 +84,7 @@ class ScalableTarget:
         return max(self.min_capacity, min(self.max_capacity, value))
 
     def execute(self, policy: StepPolicy, metric: float, threshold: float, now: float,
-                deployment_in_progress: bool = False) -> Optional[Activity]:
+                deployment_in_progress: bool = False) -> Activity | None:
         """Runs the policy for an alarm evaluated at `now` with `metric`; returns the activity, if any."""
         adj = policy.adjustment(metric, threshold)
         if not adj:

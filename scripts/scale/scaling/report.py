@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List
-
 from .chartdata import ChartData
 from .simulation import Result, Timing, fmt
 
@@ -37,7 +35,7 @@ def _timing(kind: str, t: Timing) -> str:
     return f"{kind} from {fmt(t.start)}: {t.target} task(s) {what} after {fmt(t.seconds)} ({stages})"
 
 
-def summary(result: Result) -> List[str]:
+def summary(result: Result) -> list[str]:
     lines = [f"verdict: {result.verdict}"]
     lines += [f"  {n}" for n in result.notes]
     lines += [_timing("scale-out", t) for t in result.scale_outs]

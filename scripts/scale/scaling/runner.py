@@ -5,8 +5,8 @@ than real time."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional
 
 from .chartdata import ChartData
 from .load import LoadDriver
@@ -30,7 +30,7 @@ class Plan:
     load_seconds: float = 600
     deadline_seconds: float = 1800
     poll_seconds: float = 15
-    expect_max: Optional[int] = None
+    expect_max: int | None = None
     expect_back_to_min: bool = False
     min_tasks: int = 1
     up_step: int = 1
@@ -43,11 +43,11 @@ class Plan:
 class RunResult:
     plan: Plan
     start: float
-    snapshots: List[Snapshot] = field(default_factory=list)
-    events: List[str] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
     passed: bool = False
-    verdicts: List[str] = field(default_factory=list)
-    stages: List[str] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
 
     def chart(self, title: str) -> ChartData:
         p = self.plan
@@ -64,11 +64,11 @@ class RunResult:
 
 
 def _mmss(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     return f"{seconds // 60}m{seconds % 60:02d}s"
 
 
-def run(plan: Plan, stack: Stack, clock, load: Optional[LoadDriver] = None,
+def run(plan: Plan, stack: Stack, clock, load: LoadDriver | None = None,
         echo: Callable[[str], None] = lambda line: print(line, flush=True)) -> RunResult:
     start = clock.now()
     result = RunResult(plan, start)
@@ -150,7 +150,7 @@ def _met(plan: Plan, marks: dict, peak: int, load_stopped: bool, drill_stage: st
     return load_stopped and (plan.expect_max is None or peak >= plan.expect_max)
 
 
-def _stages(marks: dict, start: float) -> List[str]:
+def _stages(marks: dict, start: float) -> list[str]:
     order = ["up alarm", "desired up", "running up", "healthy up", "down alarm", "desired down", "back to min"]
     out = [f"{k}: {_mmss(marks[k] - start)}" for k in order if k in marks]
     if "up alarm" in marks and "healthy up" in marks:
@@ -160,7 +160,7 @@ def _stages(marks: dict, start: float) -> List[str]:
     return out
 
 
-def _verdicts(plan: Plan, marks: dict, peak: int, passed: bool) -> List[str]:
+def _verdicts(plan: Plan, marks: dict, peak: int, passed: bool) -> list[str]:
     out = []
     if plan.mode == "drill":
         out.append("drill passed: alarm -> policy -> desired count both ways" if passed else

@@ -14,7 +14,6 @@ What is modelled and why:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional
 
 
 @dataclass
@@ -23,7 +22,7 @@ class Task:
     started: float
     running_at: float
     healthy_at: float
-    stop_at: Optional[float] = None
+    stop_at: float | None = None
 
 
 @dataclass
@@ -31,11 +30,11 @@ class EcsService:
     start_seconds: float = 60
     health_seconds: float = 30
     drain_seconds: float = 30
-    tasks: List[Task] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
     _next: int = 0
 
     @classmethod
-    def with_running(cls, count: int, **kw: float) -> "EcsService":
+    def with_running(cls, count: int, **kw: float) -> EcsService:
         service = cls(**kw)
         for _ in range(count):
             service._add(-1e9)
@@ -46,7 +45,7 @@ class EcsService:
         self.tasks.append(Task(self._next, now, running_at, running_at + self.health_seconds))
         self._next += 1
 
-    def active(self) -> List[Task]:
+    def active(self) -> list[Task]:
         return [t for t in self.tasks if t.stop_at is None]
 
     def reconcile(self, desired: int, now: float) -> None:
@@ -68,7 +67,7 @@ class EcsService:
             "healthy": sum(1 for t in running if t.healthy_at <= now and t.stop_at is None),
         }
 
-    def cpu_percent(self, demand: float, now: float) -> Optional[float]:
+    def cpu_percent(self, demand: float, now: float) -> float | None:
         """Service CPUUtilization at `now` for `demand` task-equivalents; None when no task runs (no datapoint)."""
         c = self.counts(now)
         if c["running"] == 0:

@@ -13,9 +13,10 @@ Tests/scale/test_plan_wiring.py plans the real root and requires both to agree, 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Any
 
 from . import hclvalues
 from .alarm import MetricAlarm
@@ -34,16 +35,16 @@ NAMES = ("min_task_count", "max_scaled_task_count", "cpu_scale_up_threshold", "c
 
 @dataclass(frozen=True)
 class Settings:
-    values: Dict[str, Any]
+    values: dict[str, Any]
     source: str
-    plan: Optional[Dict[str, Any]] = field(default=None, compare=False, repr=False)
+    plan: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
 
     @classmethod
     def from_root(cls, root: Path = SERVICE_ROOT, var_files: Iterable[Path] = (),
-                  overrides: Optional[Dict[str, Any]] = None) -> "Settings":
+                  overrides: dict[str, Any] | None = None) -> Settings:
         variables = root / "variables.tf"
         if not variables.is_file():
             raise ValueError(f"{variables} not found: point --root at a Terraform service root")
@@ -65,17 +66,17 @@ class Settings:
         return cls(_pick(values, str(root)), " + ".join([f"{root}/*.tf", *used]))
 
     @classmethod
-    def from_plan(cls, plan_json: Path) -> "Settings":
+    def from_plan(cls, plan_json: Path) -> Settings:
         try:
             plan = json.loads(Path(plan_json).read_text())
         except (OSError, json.JSONDecodeError) as e:
             raise ValueError(f"cannot read plan JSON {plan_json}: {e}") from None
         if not isinstance(plan, dict):
-            raise ValueError(f"{plan_json} is not a plan JSON object")
+            raise ValueError(f"{plan_json} is not a plan JSON object")  # noqa: TRY004 - CLIs show ValueError
         variables = {k: v.get("value") for k, v in (plan.get("variables") or {}).items()}
         return cls(_pick(variables, str(plan_json)), f"plan {plan_json}", plan)
 
-    def wiring(self) -> Tuple[MetricAlarm, MetricAlarm, StepPolicy, StepPolicy]:
+    def wiring(self) -> tuple[MetricAlarm, MetricAlarm, StepPolicy, StepPolicy]:
         """(scale-up alarm, scale-down alarm, scale-up policy, scale-down policy) as main.tf declares them: from
         the planned resources when read from a plan, else from the variables."""
         if self.plan is not None:
@@ -106,7 +107,7 @@ def _merge(old: Any, new: Any) -> Any:
     return new
 
 
-def _pick(values: Dict[str, Any], where: str) -> Dict[str, Any]:
+def _pick(values: dict[str, Any], where: str) -> dict[str, Any]:
     missing = [n for n in NAMES if n not in values]
     if missing:
         raise ValueError(f"{where} lacks {', '.join(missing)}: is it the service root?")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 from . import pngchart, report, textchart
 from .demand import Demand, parse_duration
@@ -21,7 +20,7 @@ EPILOG = """examples:
 Demand is in task-equivalents of CPU (1 = one task's whole CPU); TIME:TASKS points hold until the next."""
 
 
-def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="scale-sim", description=__doc__, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--demand", default="0:0.3,2m:3.5,12m:0.3", help="demand profile (default: %(default)s)")
@@ -40,7 +39,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         overrides = {}

@@ -9,8 +9,9 @@ tasks at once (service.py models the task's own start-up, health checks and drai
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple
 
 from .alarm import ALARM, MetricAlarm
 from .demand import Demand
@@ -25,7 +26,7 @@ EVALUATION_INTERVAL = 60
 class Sample:
     t: int
     demand: float
-    cpu: Optional[float]
+    cpu: float | None
     desired: int
     pending: int
     running: int
@@ -37,21 +38,21 @@ class Sample:
 @dataclass
 class Evaluation:
     t: int
-    datapoint: Optional[float]
+    datapoint: float | None
     up_state: str
     down_state: str
-    activity: Optional[Activity]
+    activity: Activity | None
 
 
 @dataclass
 class Timing:
     start: float
-    end: Optional[float]
+    end: float | None
     target: int
-    stages: List[Tuple[str, float]] = field(default_factory=list)
+    stages: list[tuple[str, float]] = field(default_factory=list)
 
     @property
-    def seconds(self) -> Optional[float]:
+    def seconds(self) -> float | None:
         return None if self.end is None else self.end - self.start
 
 
@@ -59,15 +60,15 @@ class Timing:
 class Result:
     settings: Settings
     demand: Demand
-    samples: List[Sample]
-    evaluations: List[Evaluation]
-    activities: List[Activity]
-    datapoints: List[Optional[float]]
+    samples: list[Sample]
+    evaluations: list[Evaluation]
+    activities: list[Activity]
+    datapoints: list[float | None]
     period: int
     verdict: str
-    notes: List[str]
-    scale_outs: List[Timing]
-    scale_ins: List[Timing]
+    notes: list[str]
+    scale_outs: list[Timing]
+    scale_ins: list[Timing]
 
 
 @dataclass
@@ -81,11 +82,11 @@ class Model:
     target: ScalableTarget
     service: EcsService
     metric_delay: int = 60
-    deployments: Sequence[Tuple[float, float]] = ()
+    deployments: Sequence[tuple[float, float]] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings, start_seconds: float = 60, metric_delay: int = 60,
-                      deployments: Sequence[Tuple[float, float]] = ()) -> "Model":
+                      deployments: Sequence[tuple[float, float]] = ()) -> Model:
         up, down, up_policy, down_policy = settings.wiring()
         check = settings["target_health_check"]
         minimum = int(settings["min_task_count"])
@@ -95,12 +96,12 @@ class Model:
         target = ScalableTarget(minimum, minimum, int(settings["max_scaled_task_count"]))
         return cls(up, down, up_policy, down_policy, target, service, metric_delay, deployments)
 
-    def complete_datapoints(self, datapoints: Sequence[Optional[float]], now: float) -> List[Optional[float]]:
+    def complete_datapoints(self, datapoints: Sequence[float | None], now: float) -> list[float | None]:
         """The datapoints CloudWatch has at `now`: periods that ended at least metric_delay seconds ago."""
         done = int((now - self.metric_delay) // self.up.period)
         return list(datapoints[:max(done, 0)])
 
-    def evaluate(self, datapoints: Sequence[Optional[float]], now: float) -> Optional[Activity]:
+    def evaluate(self, datapoints: Sequence[float | None], now: float) -> Activity | None:
         """One alarm evaluation at `now` and the policy each alarm in ALARM invokes (Auto Scaling actions
         repeat while the alarm stays in ALARM). Returns the last activity, if any."""
         activity = None
@@ -118,13 +119,13 @@ class Model:
 
 
 def simulate(settings: Settings, demand: Demand, duration: float, start_seconds: float = 60,
-             metric_delay: int = 60, deployments: Sequence[Tuple[float, float]] = ()) -> Result:
+             metric_delay: int = 60, deployments: Sequence[tuple[float, float]] = ()) -> Result:
     model = Model.from_settings(settings, start_seconds, metric_delay, deployments)
     period = model.up.period
-    samples: List[Sample] = []
-    evaluations: List[Evaluation] = []
-    datapoints: List[Optional[float]] = []
-    bucket: List[float] = []
+    samples: list[Sample] = []
+    evaluations: list[Evaluation] = []
+    datapoints: list[float | None] = []
+    bucket: list[float] = []
     for t in range(int(duration) + 1):
         if t and t % period == 0:
             datapoints.append(sum(bucket) / len(bucket) if bucket else None)
@@ -147,15 +148,15 @@ def simulate(settings: Settings, demand: Demand, duration: float, start_seconds:
                   notes, outs, ins)
 
 
-def _segments(demand: Demand, end: float) -> List[Tuple[float, float, float]]:
+def _segments(demand: Demand, end: float) -> list[tuple[float, float, float]]:
     pts = list(demand.points)
     return [(t, pts[i + 1][0] if i + 1 < len(pts) else end, v) for i, (t, v) in enumerate(pts)]
 
 
-def judge(model: Model, demand: Demand, samples: List[Sample], evaluations: List[Evaluation]) -> Tuple[str, List[str]]:
+def judge(model: Model, demand: Demand, samples: list[Sample], evaluations: list[Evaluation]) -> tuple[str, list[str]]:
     """converges / oscillates / hits max, with the reasons."""
     end = samples[-1].t
-    notes: List[str] = []
+    notes: list[str] = []
     verdict = "converges"
     at_max = [e for e in evaluations if e.up_state == ALARM and samples[e.t].desired >= model.target.max_capacity
               and samples[e.t].healthy >= model.target.max_capacity]
@@ -166,7 +167,7 @@ def judge(model: Model, demand: Demand, samples: List[Sample], evaluations: List
     for start, stop, value in _segments(demand, end):
         inside = [a for a in model.target.activities if start <= a.time < stop]
         signs = [1 if a.new > a.old else -1 for a in inside]
-        reversals = sum(1 for a, b in zip(signs, signs[1:]) if a != b)
+        reversals = sum(1 for a, b in itertools.pairwise(signs) if a != b)
         if reversals >= 2:
             verdict = "oscillates"
             notes.append(f"demand {value:g} from {fmt(start)}: {reversals} reversals of direction "
@@ -179,12 +180,12 @@ def judge(model: Model, demand: Demand, samples: List[Sample], evaluations: List
     return verdict, notes
 
 
-def timings(demand: Demand, samples: List[Sample], activities: List[Activity]) -> Tuple[List[Timing], List[Timing]]:
+def timings(demand: Demand, samples: list[Sample], activities: list[Activity]) -> tuple[list[Timing], list[Timing]]:
     """For each demand change, how long until the task count settled: scale-out ends when the most tasks of the
     stretch are healthy, scale-in when the fewest remain running."""
     end = samples[-1].t
-    outs: List[Timing] = []
-    ins: List[Timing] = []
+    outs: list[Timing] = []
+    ins: list[Timing] = []
     previous = samples[0].desired
     for start, stop, _ in _segments(demand, end):
         inside = [a for a in activities if start <= a.time < stop]
@@ -205,5 +206,5 @@ def timings(demand: Demand, samples: List[Sample], activities: List[Activity]) -
 
 
 def fmt(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     return f"{seconds // 60}m{seconds % 60:02d}s"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -18,10 +18,10 @@ class Names:
     service: str
     up_alarm: str
     down_alarm: str
-    target_groups: List[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Names":
+    def from_settings(cls, settings: Any) -> Names:
         # Names as terraform/service/main.tf gives them: cluster and service are the project name.
         project = settings["project_name"]
         return cls(project, project, f"{project}-cpu-scale-up", f"{project}-cpu-scale-down")
@@ -32,18 +32,18 @@ class Snapshot:
     t: float
     up_state: str
     down_state: str
-    cpu: Optional[float]
+    cpu: float | None
     desired: int
     running: int
     pending: int
-    healthy: Optional[int]
-    activities: List[str]
+    healthy: int | None
+    activities: list[str]
 
 
 class Stack:
-    def __init__(self, clients: Dict[str, Any], names: Names) -> None:
+    def __init__(self, clients: dict[str, Any], names: Names) -> None:
         self.c, self.names = clients, names
-        self.notes: List[str] = []
+        self.notes: list[str] = []
         self._seen_activities: set = set()
         self._activities_ok = True
 
@@ -51,7 +51,7 @@ class Stack:
         if text not in self.notes:
             self.notes.append(text)
 
-    def alarm(self, name: str) -> Dict[str, Any]:
+    def alarm(self, name: str) -> dict[str, Any]:
         alarms = self.c["cloudwatch"].describe_alarms(AlarmNames=[name])["MetricAlarms"]
         if not alarms:
             raise LookupError(f"alarm {name} not found: is the service root applied in this account/region?")
@@ -76,9 +76,9 @@ class Stack:
         return Snapshot(now, up["StateValue"], down["StateValue"], self.cpu(up, now), svc["desiredCount"],
                         svc["runningCount"], svc["pendingCount"], self.healthy(), self.activities())
 
-    def cpu(self, alarm: Dict[str, Any], now: float) -> Optional[float]:
+    def cpu(self, alarm: dict[str, Any], now: float) -> float | None:
         """Latest datapoint of the metric the scale-up alarm watches (its own namespace and dimensions)."""
-        end = dt.datetime.fromtimestamp(now, dt.timezone.utc)
+        end = dt.datetime.fromtimestamp(now, dt.UTC)
         points = self.c["cloudwatch"].get_metric_statistics(
             Namespace=alarm["Namespace"], MetricName=alarm["MetricName"], Dimensions=alarm["Dimensions"],
             StartTime=end - dt.timedelta(minutes=5), EndTime=end, Period=60, Statistics=["Average"])["Datapoints"]
@@ -86,7 +86,7 @@ class Stack:
             return None
         return max(points, key=lambda p: p["Timestamp"])["Average"]
 
-    def healthy(self) -> Optional[int]:
+    def healthy(self) -> int | None:
         if not self.names.target_groups:
             return None
         try:
@@ -99,7 +99,7 @@ class Stack:
             self.note(f"target health unavailable: {e}")
             return None
 
-    def activities(self) -> List[str]:
+    def activities(self) -> list[str]:
         if not self._activities_ok:
             return []
         try:

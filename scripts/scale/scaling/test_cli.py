@@ -6,13 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
+from . import outputs
 from .load import LoadDriver, http_get
 from .runner import Plan, RealClock, run
 from .settings import SERVICE_ROOT, Settings
 from .stack import Names, Stack
-from . import outputs
 
 EPILOG = """examples:
   API_URL=$(terraform -chdir=terraform/network output -raw invoke_url)
@@ -21,7 +21,7 @@ EPILOG = """examples:
 Exit codes: 0 expectations met, 1 not met by the deadline, 2 bad input or the stack cannot be read."""
 
 
-def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="scale-test", description=__doc__, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("mode", choices=["load", "drill"])
@@ -39,13 +39,13 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def _clients(region: str) -> Dict[str, Any]:
+def _clients(region: str) -> dict[str, Any]:
     import boto3
 
     return {s: boto3.client(s, region_name=region) for s in ("cloudwatch", "ecs", "application-autoscaling", "elbv2")}
 
 
-def main(argv: Optional[List[str]] = None, clients: Optional[Dict[str, Any]] = None, clock: Any = None) -> int:
+def main(argv: list[str] | None = None, clients: dict[str, Any] | None = None, clock: Any = None) -> int:
     args = parse_args(argv)
     clock = clock or RealClock()
     try:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import List
-
 from .chartdata import ChartData
 
 
-def _columns(data: ChartData, width: int) -> List[int]:
+def _columns(data: ChartData, width: int) -> list[int]:
     """Index of the sample shown in each column (the last one at or before the column's time)."""
     start, end = data.times[0], data.times[-1]
     out, j = [], 0
