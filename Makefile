@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows bench deps-test
+.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-scale bench deps-test
 
 ## run: install what is missing, build release, serve on :3000 (PORT, BASE_PATH, IMAGE override)
 run:
@@ -13,7 +13,7 @@ build:
 	swift build -c release
 
 ## test: everything CI runs, in order from fastest to slowest
-test: deps-test lint test-unit test-http test-terraform test-container test-workflows
+test: deps-test lint test-unit test-http test-terraform test-container test-workflows test-scale
 
 deps-test:
 	scripts/install-deps.sh test
@@ -35,6 +35,10 @@ test-container:
 
 test-workflows:
 	scripts/test-workflows.sh
+
+## test-scale: the scaling model, scale-sim and the offline rehearsal of scale-test (simulated time)
+test-scale:
+	scripts/test-scale.sh
 
 ## bench: wrk against nginx+FastCGI and an nginx-only baseline, plus the stress accuracy table
 bench:

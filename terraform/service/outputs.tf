@@ -118,3 +118,12 @@ output "scale_down_policy_arn" {
   description = "ARN of the step scaling policy that removes tasks."
   value       = aws_appautoscaling_policy.scale_down.arn
 }
+
+################################################################################
+# Dashboard
+################################################################################
+
+output "dashboard_url" {
+  description = "Console URL of the CloudWatch dashboard (null when enable_dashboard is false)."
+  value       = try("https://${var.aws_region}.console.aws.amazon.com/cloudwatch/home?region=${var.aws_region}#dashboards/dashboard/${aws_cloudwatch_dashboard.this[0].dashboard_name}", null)
+}

@@ -289,3 +289,14 @@ variable "scale_down_cooldown_seconds" {
     error_message = "scale_down_cooldown_seconds must be a whole number from 0 to 3600."
   }
 }
+
+################################################################################
+# Dashboard
+################################################################################
+
+variable "enable_dashboard" {
+  description = "Create the CloudWatch dashboard (service CPU with both scaling thresholds, healthy tasks, alarm states, ALB requests, p99 response time, target 5xx); its task-count graph adds Container Insights' counts when enable_container_insights is true. Default: true."
+  type        = bool
+  default     = true
+  nullable    = false
+}
