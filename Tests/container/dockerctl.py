@@ -3,16 +3,19 @@ with a unique name, wait for it to be healthy, talk HTTP to it, read its CPU usa
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import socket
 import subprocess
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+
+from httpclient import Response, free_port, get, request  # noqa: E402,F401
 
 NAME_PREFIX = "fcgiapp-test"
 
@@ -31,37 +34,8 @@ def docker(*args: str, timeout: float = 60, check: bool = True) -> subprocess.Co
     return result
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def unique_name(kind: str) -> str:
     return f"{NAME_PREFIX}-{kind}-{uuid.uuid4().hex[:8]}"
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> dict:
-        return json.loads(self.body)
-
-
-def http_request(port: int, path: str, method: str = "GET", timeout: float = 5) -> Response:
-    """One HTTP/1.1 request to 127.0.0.1:port on a fresh connection."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, path, headers={"Connection": "close"})
-        resp = conn.getresponse()
-        body = resp.read()
-        return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, body)
-    finally:
-        conn.close()
 
 
 @dataclass

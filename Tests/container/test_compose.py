@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dockerctl import Container, docker, free_port, http_request
+from dockerctl import Container, docker, free_port, get
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_IMAGE_URI = "compose-test-image:1"
@@ -76,7 +76,7 @@ def test_default_profile_runs_one_healthy_app(project: Project) -> None:
     app = containers["app"]
     assert app.inspect("{{.HostConfig.ReadonlyRootfs}}") == "true"
     assert app.inspect("{{.HostConfig.NanoCpus}}") == str(10**9)
-    resp = http_request(project.port, "/dev/host")
+    resp = get(project.port, "/dev/host")
     assert resp.status == 200
     assert resp.json()["imageUri"] == COMPOSE_IMAGE_URI
     assert resp.json()["hostname"] == app.hostname
@@ -90,7 +90,7 @@ def test_replicas_profile_spreads_requests(project: Project) -> None:
 
     seen = []
     for _ in range(30):
-        resp = http_request(project.port, "/dev/host")
+        resp = get(project.port, "/dev/host")
         assert resp.status == 200, resp.body
         seen.append(resp.json()["hostname"])
     assert set(seen) == replica_hosts, seen

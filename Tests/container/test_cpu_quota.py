@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from dockerctl import http_request, record
+from dockerctl import get, record
 
 QUOTA_CPUS = 0.5
 PERCENT = 50
@@ -15,7 +15,7 @@ def wait_answering(port: int, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if http_request(port, "/health", timeout=2).status == 200:
+            if get(port, "/health", timeout=2).status == 200:
                 return
         except OSError:
             pass
@@ -34,7 +34,7 @@ def test_stress_uses_percent_of_cpu_quota(start) -> None:
     # The window is the job itself: the app's feedback loop catches up after any moment the (shared)
     # machine starves it, so the whole job is what must average out to the requested share.
     used_before, at_before = container.cpu_usage_seconds(), time.monotonic()
-    resp = http_request(container.port, f"/dev/stress-cpu/{PERCENT}/{SECONDS}")
+    resp = get(container.port, f"/dev/stress-cpu/{PERCENT}/{SECONDS}")
     assert resp.status == 200, resp.body
     job = resp.json()
     assert job["percent"] == PERCENT and job["seconds"] == SECONDS

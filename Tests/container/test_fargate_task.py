@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dockerctl import TEST_IMAGE_URI, http_request, read_cgroup_cpu_seconds, record
+from dockerctl import TEST_IMAGE_URI, get, read_cgroup_cpu_seconds, record
 from fargate import LOCAL_NOFILE, NANOSECONDS, FargateTask, create_body, image_volumes
 from taskdef import TaskDefinition, render
 
@@ -98,7 +98,7 @@ def test_task_serves_host_with_its_image(task: FargateTask, task_definition: Tas
     """/{stage}/host reports the image of the task definition (IMAGE is set by the task root)."""
     task.wait_healthy()
     stage = environment(task_definition)["BASE_PATH"]
-    resp = http_request(task.port, f"/{stage}/host")
+    resp = get(task.port, f"/{stage}/host")
     assert resp.status == 200, resp.body
     assert resp.json()["imageUri"] == task_definition.container["image"]
 
@@ -111,7 +111,7 @@ def test_stress_reaches_target_within_task_cpu_share(task: FargateTask, task_def
     percent, seconds = 50, 10
     container_id = task.inspect()["Id"]
     used_before, at_before = read_cgroup_cpu_seconds(container_id), time.monotonic()
-    resp = http_request(task.port, f"/{stage}/stress-cpu/{percent}/{seconds}")
+    resp = get(task.port, f"/{stage}/stress-cpu/{percent}/{seconds}")
     assert resp.status == 200, resp.body
     assert abs(resp.json()["cpusAllowed"] - share) < 0.01, resp.body
     time.sleep(at_before + seconds - time.monotonic())

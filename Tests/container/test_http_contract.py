@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from dockerctl import TEST_IMAGE_URI, Container, docker, http_request
+from dockerctl import TEST_IMAGE_URI, Container, docker, get, request
 
 
 def test_host_reports_image_and_container_hostname(app: Container) -> None:
     """/dev/host: 200 JSON with the IMAGE passed in and the container's own hostname."""
-    resp = http_request(app.port, "/dev/host")
+    resp = get(app.port, "/dev/host")
     assert resp.status == 200, resp.body
     assert resp.headers["content-type"].startswith("application/json")
     body = resp.json()
@@ -20,7 +20,7 @@ def test_host_reports_image_and_container_hostname(app: Container) -> None:
 
 def test_health_is_ok(app: Container) -> None:
     """/health: 200 {"status":"ok"}."""
-    resp = http_request(app.port, "/health")
+    resp = get(app.port, "/health")
     assert resp.status == 200
     assert resp.json() == {"status": "ok"}
 
@@ -28,7 +28,7 @@ def test_health_is_ok(app: Container) -> None:
 def test_unknown_path_is_json_404(app: Container) -> None:
     """An unknown path, and the host route under another base path, give 404 with a JSON error."""
     for path in ("/dev/nope", "/prod/host", "/nope"):
-        resp = http_request(app.port, path)
+        resp = get(app.port, path)
         assert resp.status == 404, path
         assert resp.headers["content-type"].startswith("application/json"), path
         assert "error" in resp.json(), path
@@ -37,7 +37,7 @@ def test_unknown_path_is_json_404(app: Container) -> None:
 def test_other_methods_are_json_405(app: Container) -> None:
     """POST and DELETE give 405 with a JSON error and Allow: GET, HEAD."""
     for method in ("POST", "DELETE"):
-        resp = http_request(app.port, "/dev/host", method=method)
+        resp = request(app.port, method, "/dev/host")
         assert resp.status == 405, method
         assert resp.headers.get("allow") == "GET, HEAD", method
         assert "error" in resp.json(), method
@@ -45,10 +45,10 @@ def test_other_methods_are_json_405(app: Container) -> None:
 
 def test_head_has_headers_and_no_body(app: Container) -> None:
     """HEAD /health: 200, Content-Length of the GET body, no body."""
-    resp = http_request(app.port, "/health", method="HEAD")
+    resp = request(app.port, "HEAD", "/health")
     assert resp.status == 200
     assert resp.body == b""
-    assert int(resp.headers["content-length"]) == len(http_request(app.port, "/health").body)
+    assert int(resp.headers["content-length"]) == len(get(app.port, "/health").body)
 
 
 def test_runs_as_non_root_on_read_only_root(app: Container) -> None:

@@ -10,7 +10,7 @@ import subprocess
 import threading
 import time
 
-from dockerctl import Container, docker, http_request, record
+from dockerctl import docker, get, record
 
 PARTIAL_REQUEST = b"GET /dev/host HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
 
@@ -29,7 +29,7 @@ def test_becomes_healthy(start) -> None:
     container = start(env={"IMAGE": "lifecycle-test"})
     seconds = container.wait_healthy()
     record("start_to_healthy_seconds", round(seconds, 2))
-    assert http_request(container.port, "/health").status == 200
+    assert get(container.port, "/health").status == 200
 
 
 def test_stop_drains_in_flight_requests(start) -> None:
@@ -52,7 +52,7 @@ def test_stop_drains_in_flight_requests(start) -> None:
     def load() -> None:
         while not stop_load.is_set():
             try:
-                load_results.append(http_request(container.port, "/dev/host", timeout=10).status)
+                load_results.append(get(container.port, "/dev/host", timeout=10).status)
             except (OSError, http.client.HTTPException):
                 load_results.append(-1)
 

@@ -5,21 +5,21 @@ bounded, and stop() always ends every process the server started (found through 
 test leaves nothing behind.
 """
 
-import http.client
-import json
 import os
 import pwd
 import resource
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "Tests" / "support"))
+
+from httpclient import Response, free_port, get, port_closed, raw_request, request  # noqa: E402,F401
 ENTRYPOINT = REPO / "scripts" / "entrypoint.sh"
 
 # Inherited settings that would change what the tests expect; each server sets its own.
@@ -36,61 +36,6 @@ TEST_IMAGE = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/fargate-auto-scaled-b
 def fcgiapp_bin() -> Path:
     """The release binary scripts/test-http.sh builds (FCGIAPP_BIN overrides)."""
     return Path(os.environ.get("FCGIAPP_BIN") or REPO / ".build" / "release" / "FCGIApp")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_closed(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return False
-    except OSError:
-        return True
-
-
-# MARK: HTTP
-
-
-@dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-
-    def json(self):
-        return json.loads(self.body)
-
-    def header(self, name: str):
-        return self.headers.get(name)
-
-
-def request(port: int, method: str, path: str, headers=None, body=None, timeout: float = 10) -> Response:
-    """One request on a fresh connection (http.client; the path must be valid for it)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        r = conn.getresponse()
-        return Response(r.status, r.headers, r.read())
-    finally:
-        conn.close()
-
-
-def get(port: int, path: str, **kwargs) -> Response:
-    return request(port, "GET", path, **kwargs)
-
-
-def raw_request(port: int, data: bytes, timeout: float = 10) -> Response:
-    """Sends bytes as they are (any request line or header) and parses the one response."""
-    method = data.split(b" ", 1)[0].decode("latin-1")
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(data)
-        r = http.client.HTTPResponse(s, method=method)
-        r.begin()
-        return Response(r.status, r.headers, r.read())
 
 
 # MARK: processes
