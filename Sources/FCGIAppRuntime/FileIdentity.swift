@@ -2,14 +2,14 @@ import FCGIAppCore
 import Glibc
 
 /// A file's device and inode numbers.
-public struct FileIdentity: Equatable, Sendable {
+package struct FileIdentity: Equatable, Sendable {
   /// `st_dev`.
-  public let device: UInt
+  package let device: UInt
   /// `st_ino`.
-  public let inode: UInt
+  package let inode: UInt
 
   /// The identity of the file at `path` (not following a symlink), or nil if there is none.
-  public init?(path: String) {
+  package init?(path: String) {
     var info = stat()
     guard (try? SystemCall.check("lstat", { lstat(path, &info) })) != nil else { return nil }
     device = UInt(info.st_dev)

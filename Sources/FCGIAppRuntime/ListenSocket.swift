@@ -6,11 +6,11 @@ import Glibc
 /// The app opens it itself rather than with `FCGX_OpenSocket`, which unlinks whatever file is at the
 /// path and calls `exit()` with a bare `perror` when bind fails; here a stale *socket* is removed,
 /// anything else at the path is an error, and every failure becomes a JSON log line.
-public struct ListenSocket: Sendable {
+package struct ListenSocket: Sendable {
   /// The listening descriptor.
-  public let fd: Int32
+  package let fd: Int32
   /// The address it listens on.
-  public let address: ListenAddress
+  package let address: ListenAddress
   /// Device and inode of the socket file, so shutdown removes only the file this process created.
   private let socketFile: FileIdentity?
 
@@ -20,7 +20,7 @@ public struct ListenSocket: Sendable {
   ///     connect) or an IPv4 address.
   ///   - backlog: the listen backlog.
   /// - Returns: the listening socket.
-  public static func open(_ address: ListenAddress, backlog: Int) throws(SystemError)
+  package static func open(_ address: ListenAddress, backlog: Int) throws(SystemError)
     -> ListenSocket
   {
     switch address {
@@ -37,7 +37,7 @@ public struct ListenSocket: Sendable {
   /// another instance has replaced it meanwhile. The file's identity alone cannot tell: a file created
   /// right after ours was unlinked often gets the same inode number, so a server still answering at the
   /// path also means the file is not ours any more.
-  public func removeSocketFile() {
+  package func removeSocketFile() {
     guard case .unix(let path) = address, let socketFile, FileIdentity(path: path) == socketFile,
       !Self.answers(at: path)
     else { return }
@@ -47,7 +47,7 @@ public struct ListenSocket: Sendable {
   /// Whether a server accepts unix-socket connections at `path`.
   /// - Parameter path: the socket path.
   /// - Returns: true when connect() succeeds.
-  public static func answers(at path: String) -> Bool {
+  package static func answers(at path: String) -> Bool {
     guard
       let fd = try? SystemCall.check(
         "socket",

@@ -7,7 +7,7 @@ import Glibc
 /// let log = Logger.standardError()
 /// log.info("start", [JSONField("config", config.json)])
 /// ```
-public struct Logger: Sendable {
+package struct Logger: Sendable {
   private let clock: any AppClock
   private let sink: @Sendable ([UInt8]) -> Void
 
@@ -15,7 +15,7 @@ public struct Logger: Sendable {
   /// - Parameters:
   ///   - clock: the clock for the `time` member.
   ///   - sink: receives each encoded line.
-  public init(clock: any AppClock, sink: @escaping @Sendable ([UInt8]) -> Void) {
+  package init(clock: any AppClock, sink: @escaping @Sendable ([UInt8]) -> Void) {
     self.clock = clock
     self.sink = sink
   }
@@ -23,26 +23,46 @@ public struct Logger: Sendable {
   /// A logger writing to stderr.
   /// - Parameter clock: the clock for the `time` member.
   /// - Returns: the logger.
-  public static func standardError(clock: any AppClock = SystemClock()) -> Logger {
+  package static func standardError(clock: any AppClock = SystemClock()) -> Logger {
     Logger(clock: clock) { line in writeAll(STDERR_FILENO, line) }
   }
 
   /// Logs an `info` event.
-  public func info(_ event: String, _ fields: [JSONField] = []) { log("info", event, fields) }
+  package func info(_ event: String, _ fields: [JSONField] = []) { log("info", event, fields) }
   /// Logs a `warn` event.
-  public func warn(_ event: String, _ fields: [JSONField] = []) { log("warn", event, fields) }
+  package func warn(_ event: String, _ fields: [JSONField] = []) { log("warn", event, fields) }
   /// Logs an `error` event.
-  public func error(_ event: String, _ fields: [JSONField] = []) { log("error", event, fields) }
+  package func error(_ event: String, _ fields: [JSONField] = []) { log("error", event, fields) }
 
   private func log(_ level: String, _ event: String, _ fields: [JSONField]) {
-    sink(LogLine.encode(time: clock.now(), level: level, event: event, fields: fields))
+    sink(Self.line(time: clock.now(), level: level, event: event, fields: fields))
+  }
+
+  /// Encodes one JSON log line: `{"time":...,"level":...,"event":...,<fields>}` and a newline.
+  /// - Parameters:
+  ///   - time: when it happened.
+  ///   - level: `info`, `warn` or `error`.
+  ///   - event: what happened, e.g. `start`, `stress_start`.
+  ///   - fields: further members, in order.
+  /// - Returns: the line's bytes, newline included.
+  static func line(time: UTCTimestamp, level: String, event: String, fields: [JSONField]) -> [UInt8]
+  {
+    let members =
+      [
+        JSONField("time", .string(time.iso8601)),
+        JSONField("level", .string(level)),
+        JSONField("event", .string(event)),
+      ] + fields
+    var bytes = JSONValue.object(members).encoded()
+    bytes.append(UInt8(ascii: "\n"))
+    return bytes
   }
 
   /// Writes all bytes to a descriptor, retrying short writes; errors are dropped (nowhere to report).
   /// - Parameters:
   ///   - fd: the descriptor.
   ///   - bytes: the data.
-  public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+  package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     bytes.withUnsafeBytes { buffer in
       var offset = 0
       while offset < buffer.count {

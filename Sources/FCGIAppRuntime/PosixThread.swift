@@ -3,14 +3,14 @@ import Glibc
 
 /// Starts detached POSIX threads running Swift closures (the app uses plain threads, not Swift concurrency:
 /// libfcgi's accept loop blocks, and stress threads need their own scheduling policy).
-public enum PosixThread {
+package enum PosixThread {
   /// Starts a detached thread (nothing joins it; its resources are freed when it ends). The app
   /// tracks its threads with counters instead of joins, so shutdown can use a deadline.
   /// - Parameters:
   ///   - name: the thread name shown by `top -H` (at most 15 bytes are kept).
   ///   - stackSize: the stack size in bytes.
   ///   - body: the code to run.
-  public static func spawn(
+  package static func spawn(
     name: String,
     stackSize: Int = 256 * 1024,
     _ body: @escaping @Sendable () -> Void
@@ -73,7 +73,7 @@ private func setCurrentThreadName(_ name: String) {
 extension PosixThread {
   /// Sleeps the calling thread; an interrupted sleep returns early.
   /// - Parameter seconds: how long.
-  public static func sleep(seconds: Double) {
+  package static func sleep(seconds: Double) {
     let whole = Int(seconds)
     var request = timespec(tv_sec: whole, tv_nsec: Int((seconds - Double(whole)) * 1e9))
     var remaining = timespec()

@@ -19,8 +19,8 @@ import Synchronization
 /// let engine = StressEngine(cpusAllowed: 2, logger: .standardError())
 /// engine.start(percent: 75, seconds: 120)  // two threads at 75% of a CPU each
 /// ```
-public final class StressEngine: StressControlling {
-  public let cpusAllowed: Double
+package final class StressEngine: StressControlling {
+  package let cpusAllowed: Double
   private let lowPriority: Bool
   private let clock: any AppClock
   private let logger: Logger
@@ -34,7 +34,7 @@ public final class StressEngine: StressControlling {
   ///     machine does not starve them).
   ///   - clock: the clocks.
   ///   - logger: receives `stress_start` and `stress_stop` events.
-  public init(
+  package init(
     cpusAllowed: Double,
     lowPriority: Bool = true,
     clock: any AppClock = SystemClock(),
@@ -47,7 +47,7 @@ public final class StressEngine: StressControlling {
   }
 
   @discardableResult
-  public func start(percent: Int, seconds: Int) -> StressJob {
+  package func start(percent: Int, seconds: Int) -> StressJob {
     running.withLock { current in
       if let previous = current {
         previous.endReason.store(.replaced, ordering: .relaxed)
@@ -83,7 +83,7 @@ public final class StressEngine: StressControlling {
   }
 
   @discardableResult
-  public func stop() -> StressJob? {
+  package func stop() -> StressJob? {
     running.withLock { current in
       defer { current = nil }
       guard let run = current, isActive(run) else {
@@ -96,7 +96,7 @@ public final class StressEngine: StressControlling {
     }
   }
 
-  public func current() -> StressJob? {
+  package func current() -> StressJob? {
     running.withLock { current in
       guard let run = current, isActive(run) else { return nil }
       return run.job

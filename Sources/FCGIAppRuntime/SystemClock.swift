@@ -3,23 +3,23 @@ import Glibc
 
 /// The real clocks: `CLOCK_REALTIME` for timestamps, `CLOCK_MONOTONIC` for durations (both vDSO calls,
 /// so reading them costs no system call).
-public struct SystemClock: AppClock {
+package struct SystemClock: AppClock {
   /// Creates the clock.
-  public init() {}
+  package init() {}
 
-  public func now() -> UTCTimestamp {
+  package func now() -> UTCTimestamp {
     let time = Self.read(CLOCK_REALTIME)
     return UTCTimestamp(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
   }
 
-  public func monotonicSeconds() -> Double {
+  package func monotonicSeconds() -> Double {
     Self.seconds(CLOCK_MONOTONIC)
   }
 
   /// Seconds on a given clock, e.g. `CLOCK_THREAD_CPUTIME_ID` for the calling thread's CPU time.
   /// - Parameter clock: the clock id.
   /// - Returns: the reading in seconds.
-  public static func seconds(_ clock: clockid_t) -> Double {
+  package static func seconds(_ clock: clockid_t) -> Double {
     let time = read(clock)
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
   }

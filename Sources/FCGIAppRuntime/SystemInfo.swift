@@ -2,10 +2,10 @@ import FCGIAppCore
 import Glibc
 
 /// Facts about the machine read once at start: host name and usable CPUs.
-public enum SystemInfo {
+package enum SystemInfo {
   /// The kernel's host name (`gethostname`); the `HOSTNAME` variable is not trusted.
   /// - Returns: the host name, or `"unknown"` if it cannot be read.
-  public static func hostname() -> String {
+  package static func hostname() -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     do {
       try SystemCall.check("gethostname") { gethostname(&buffer, buffer.count - 1) }
@@ -16,7 +16,7 @@ public enum SystemInfo {
   }
 
   /// Online CPUs (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1.
-  public static func onlineCPUs() -> Int {
+  package static func onlineCPUs() -> Int {
     let count = (try? SystemCall.check("sysconf") { sysconf(Int32(_SC_NPROCESSORS_ONLN)) }) ?? 1
     return max(1, count)
   }
@@ -24,8 +24,8 @@ public enum SystemInfo {
   /// The CPUs this process may use: the cgroup quota, capped by the online and affinity CPU counts.
   /// - Parameter root: the filesystem root holding `/proc` and `/sys/fs/cgroup`.
   /// - Returns: the allowance and its source.
-  public static func cpuAllowance(root: String = "/") -> CPUAllowance {
-    CPUAllowance.combine(
+  package static func cpuAllowance(root: String = "/") -> CPULimit {
+    CPULimit.combine(
       quota: CGroupCPUReader(root: root).quota(),
       onlineCPUs: onlineCPUs(),
       affinityCPUs: CPUAffinity.allowedCPUs(root: root)

@@ -2,7 +2,7 @@
 ///
 /// The executable implements it over libfcgi's `FCGX_Request`; tests implement it with a dictionary
 /// and a byte buffer, so request handling is tested without sockets.
-public protocol FastCGIExchange {
+package protocol FastCGIExchange {
   /// A FastCGI parameter such as `REQUEST_METHOD`, `SCRIPT_NAME` or `PATH_INFO`.
   /// - Parameter name: the parameter name.
   /// - Returns: its value, or nil when nginx did not send it.

@@ -7,19 +7,19 @@
 ///                              counters: ServerCounters(workersTotal: 16))
 /// try handler.handle(exchange)  // one call per accepted request
 /// ```
-public final class RequestHandler: Sendable {
+package final class RequestHandler: Sendable {
   /// Routes paths to endpoints.
-  public let router: Router
+  package let router: Router
   /// The `imageUri` value.
-  public let image: String
+  package let image: String
   /// The host name reported by `/{base}/host` and stress responses.
-  public let hostname: String
+  package let hostname: String
   /// Wall and monotonic time.
-  public let clock: any AppClock
+  package let clock: any AppClock
   /// The stress job controller.
-  public let stress: any StressControlling
+  package let stress: any StressControlling
   /// Request counters for `/status`.
-  public let counters: ServerCounters
+  package let counters: ServerCounters
   private let startedAt: Double
   private let hostPrefix: [UInt8]
   private let hostSuffix: [UInt8]
@@ -31,7 +31,7 @@ public final class RequestHandler: Sendable {
   ///   - clock: the clocks.
   ///   - stress: the stress controller.
   ///   - counters: shared request counters.
-  public init(
+  package init(
     config: AppConfig,
     hostname: String,
     clock: any AppClock,
@@ -58,7 +58,7 @@ public final class RequestHandler: Sendable {
   /// Handles one request: reads its parameters, counts it and sends the response.
   /// - Parameter exchange: the request.
   /// - Throws: whatever `exchange.send` throws (the client went away).
-  public func handle(_ exchange: some FastCGIExchange) throws {
+  package func handle(_ exchange: some FastCGIExchange) throws {
     counters.requestStarted()
     defer { counters.requestFinished() }
     let method = exchange.parameter("REQUEST_METHOD") ?? ""
@@ -76,7 +76,7 @@ public final class RequestHandler: Sendable {
   ///   - scriptName: `SCRIPT_NAME`.
   ///   - pathInfo: `PATH_INFO`.
   /// - Returns: the response (HEAD gets the GET response; the caller drops the body).
-  public func respond(method: String, scriptName: String, pathInfo: String) -> Response {
+  package func respond(method: String, scriptName: String, pathInfo: String) -> Response {
     guard method == "GET" || method == "HEAD" else {
       return HTTPError(
         .methodNotAllowed,
@@ -100,7 +100,7 @@ public final class RequestHandler: Sendable {
 
   /// The current `/status` document.
   /// - Returns: the snapshot.
-  public func statusSnapshot() -> StatusSnapshot {
+  package func statusSnapshot() -> StatusSnapshot {
     StatusSnapshot(
       uptimeSeconds: clock.monotonicSeconds() - startedAt,
       requestsServed: counters.requestsServed,
@@ -146,20 +146,11 @@ public final class RequestHandler: Sendable {
         plan: StressPlan(cpusAllowed: stress.cpusAllowed, percent: percent)
       )
       : stress.start(percent: percent, seconds: seconds)
-    return Response(
-      status: .ok,
-      json: .object([
-        "message": .string("Simulating \(percent)% CPU usage for \(seconds) seconds"),
-        "host": .string(hostname),
-        "percent": .int(percent),
-        "seconds": .int(seconds),
-        "startedAt": .string(job.startedAt.iso8601),
-        "endsAt": .string(job.endsAt.iso8601),
-        "cpusAllowed": .double(job.plan.cpusAllowed),
-        "targetCPUs": .double(job.plan.targetCPUs),
-        "threads": .int(job.plan.threads),
-      ])
-    )
+    let message = [
+      JSONField("message", .string("Simulating \(percent)% CPU usage for \(seconds) seconds")),
+      JSONField("host", .string(hostname)),
+    ]
+    return Response(status: .ok, json: .object(message + job.fields))
   }
 
   private static let healthBody = Array(#"{"status":"ok"}"#.utf8)

@@ -8,23 +8,23 @@
 /// because the container sees its own cgroup as the mount root are skipped.
 ///
 /// ```swift
-/// let quota = CGroupCPUReader(root: "/").quota()  // e.g. CPUQuota(cpus: 0.25, source: "cgroup1 ...")
+/// let quota = CGroupCPUReader(root: "/").quota()  // e.g. CPULimit(cpus: 0.25, source: "cgroup1 ...")
 /// ```
-public struct CGroupCPUReader: Sendable {
+package struct CGroupCPUReader: Sendable {
   /// The filesystem root: `/` for real use, a temporary directory in tests.
-  public let root: String
+  package let root: String
 
   /// Creates a reader.
   /// - Parameter root: the directory that stands for `/`.
-  public init(root: String = "/") {
+  package init(root: String = "/") {
     self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
   }
 
   /// The tightest CPU limit on this process's cgroup or its ancestors.
   /// - Returns: the limit, or nil when there is none (or no cgroup information).
-  public func quota() -> CPUQuota? {
+  package func quota() -> CPULimit? {
     guard let membership = FileReader.readIfPresent(root + "/proc/self/cgroup") else { return nil }
-    var limits: [CPUQuota] = []
+    var limits: [CPULimit] = []
     for line in membership.split(whereSeparator: { $0 == "\n" }) {
       let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
       guard fields.count == 3 else { continue }
@@ -40,7 +40,7 @@ public struct CGroupCPUReader: Sendable {
   }
 
   /// Limits from `cpu.max` files along the v2 path.
-  private func version2Limits(cgroupPath: String) -> [CPUQuota] {
+  private func version2Limits(cgroupPath: String) -> [CPULimit] {
     let mount = "/sys/fs/cgroup"
     return Self.ancestors(of: cgroupPath).compactMap { directory in
       let file = mount + directory + "cpu.max"
@@ -49,12 +49,12 @@ public struct CGroupCPUReader: Sendable {
       guard fields.count == 2, fields[0] != "max",
         let quota = Double(fields[0]), let period = Double(fields[1]), quota > 0, period > 0
       else { return nil }
-      return CPUQuota(cpus: quota / period, source: "cgroup2 " + file)
+      return CPULimit(cpus: quota / period, source: "cgroup2 " + file)
     }
   }
 
   /// Limits from `cpu.cfs_quota_us`/`cpu.cfs_period_us` along the v1 path, in the cpu controller's mount.
-  private func version1Limits(cgroupPath: String, controllers: String) -> [CPUQuota] {
+  private func version1Limits(cgroupPath: String, controllers: String) -> [CPULimit] {
     let candidates = [controllers, "cpu", "cpu,cpuacct", "cpuacct,cpu"].map {
       "/sys/fs/cgroup/" + $0
     }
@@ -69,7 +69,7 @@ public struct CGroupCPUReader: Sendable {
         let quota = Double(Self.trimmed(quotaText)), let period = Double(Self.trimmed(periodText)),
         quota > 0, period > 0
       else { return nil }
-      return CPUQuota(cpus: quota / period, source: "cgroup1 " + quotaFile)
+      return CPULimit(cpus: quota / period, source: "cgroup1 " + quotaFile)
     }
   }
 

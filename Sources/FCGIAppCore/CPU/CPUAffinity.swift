@@ -1,10 +1,10 @@
 /// Counts the CPUs a process may run on from `/proc/self/status` (`Cpus_allowed_list: 0-3,6`),
 /// because Swift's Glibc module does not export `sched_getaffinity`.
-public enum CPUAffinity {
+package enum CPUAffinity {
   /// Reads the allowed-CPU count under a filesystem root.
   /// - Parameter root: the directory that stands for `/`.
   /// - Returns: the number of CPUs, or nil if the file or line is missing or malformed.
-  public static func allowedCPUs(root: String = "/") -> Int? {
+  package static func allowedCPUs(root: String = "/") -> Int? {
     let base = root.hasSuffix("/") ? String(root.dropLast()) : root
     guard let status = FileReader.readIfPresent(base + "/proc/self/status") else { return nil }
     for line in status.split(separator: "\n") where line.hasPrefix("Cpus_allowed_list:") {
@@ -16,7 +16,7 @@ public enum CPUAffinity {
   /// Counts the CPUs in a kernel CPU list such as `0-3,6,8-9`.
   /// - Parameter list: the list text (surrounding whitespace allowed).
   /// - Returns: the count, or nil if the text is not a CPU list.
-  public static func count(list: Substring) -> Int? {
+  package static func count(list: Substring) -> Int? {
     let text = list.filter { $0 != " " && $0 != "\t" && $0 != "\n" }
     guard !text.isEmpty else { return nil }
     var total = 0

@@ -9,22 +9,22 @@
 ///
 /// This file owns the rules for the variables the app itself reads; `Preflight` (the other file here)
 /// owns the nginx settings and the rules between the two, and applies these rules by calling `parse`.
-public struct AppConfig: Sendable, Equatable {
+package struct AppConfig: Sendable, Equatable {
   /// `FCGI_LISTEN`: where the FastCGI server listens.
-  public var listen: ListenAddress
+  package var listen: ListenAddress
   /// `FCGI_WORKERS`: worker threads, each serving one FastCGI connection at a time.
-  public var workers: Int
+  package var workers: Int
   /// `FCGI_BACKLOG`: the listen backlog.
-  public var backlog: Int
+  package var backlog: Int
   /// `BASE_PATH`: the first path segment of the public API.
-  public var basePath: String
+  package var basePath: String
   /// `IMAGE`: reported as `imageUri` by `/{base}/host`.
-  public var image: String
+  package var image: String
   /// `STRESS_MAX_SECONDS`: the longest stress job.
-  public var stressMaxSeconds: Int
+  package var stressMaxSeconds: Int
 
   /// Creates a configuration; every parameter has the documented default.
-  public init(
+  package init(
     listen: ListenAddress = .unix(path: "/tmp/fcgiapp/fcgiapp.sock"),
     workers: Int = 16,
     backlog: Int = 1024,
@@ -42,20 +42,20 @@ public struct AppConfig: Sendable, Equatable {
 
   /// Accepted `FCGI_WORKERS`. The cap keeps connection descriptors below 1024: libfcgi checks a new
   /// unix-socket connection with select(), which cannot watch higher descriptors.
-  public static let workersRange = 1...1000
+  package static let workersRange = 1...1000
   /// Accepted `FCGI_BACKLOG`.
-  public static let backlogRange = 1...65535
+  package static let backlogRange = 1...65535
   /// Accepted `STRESS_MAX_SECONDS` (up to a day).
-  public static let stressMaxSecondsRange = 1...86400
+  package static let stressMaxSecondsRange = 1...86400
   /// Accepted `PORT` (nginx's, and the one `FCGIApp healthcheck` connects to).
-  public static let portRange = 1...65535
+  package static let portRange = 1...65535
 }
 
 // MARK: - Parsing the environment
 
 extension AppConfig {
   /// The variables `parse(environment:)` reads, with their defaults, for `--help`.
-  public static let variables: [(name: String, defaultValue: String, meaning: String)] = [
+  package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
     ("FCGI_LISTEN", "/tmp/fcgiapp/fcgiapp.sock", "unix socket path (absolute) or host:port"),
     ("FCGI_WORKERS", "16", "worker threads, each running FCGX_Accept_r (1-1000)"),
     ("FCGI_BACKLOG", "1024", "listen backlog (1-65535)"),
@@ -66,13 +66,13 @@ extension AppConfig {
   ]
 
   /// The rule for `BASE_PATH`, as said in every message about it.
-  public static let basePathRule =
+  package static let basePathRule =
     "must be 1-64 characters of [A-Za-z0-9_-] (it is the URL prefix, e.g. dev for /dev/host)"
 
   /// Reads the configuration from environment variables; unset or empty variables take their defaults.
   /// - Parameter environment: variable names to values (only the ones above are read).
   /// - Returns: the configuration, or every problem found (not just the first).
-  public static func parse(environment: [String: String]) -> Result<AppConfig, ConfigProblems> {
+  package static func parse(environment: [String: String]) -> Result<AppConfig, ConfigProblems> {
     var config = AppConfig()
     var problems: [ConfigProblem] = []
     func value(_ name: String) -> String? {
@@ -112,7 +112,8 @@ extension AppConfig {
   /// Reads `PORT` for the health check (default 3000).
   /// - Parameter environment: variable names to values.
   /// - Returns: the port or the problem.
-  public static func healthCheckPort(environment: [String: String]) -> Result<Int, ConfigProblems> {
+  package static func healthCheckPort(environment: [String: String]) -> Result<Int, ConfigProblems>
+  {
     guard let text = environment["PORT"], !text.isEmpty else { return .success(3000) }
     var port = 3000
     var problems: [ConfigProblem] = []
@@ -123,7 +124,7 @@ extension AppConfig {
   /// Whether `text` is a valid `BASE_PATH`: 1-64 of `[A-Za-z0-9_-]`.
   /// - Parameter text: the candidate.
   /// - Returns: true if valid.
-  public static func isValidBasePath(_ text: String) -> Bool {
+  package static func isValidBasePath(_ text: String) -> Bool {
     (1...64).contains(text.utf8.count)
       && text.utf8.allSatisfy { isWordByte($0) || $0 == UInt8(ascii: "-") }
   }
@@ -146,7 +147,7 @@ extension AppConfig {
   ///   - range: the accepted values.
   ///   - target: where the value goes.
   ///   - problems: where a problem goes.
-  public static func count(
+  package static func count(
     _ text: String,
     _ name: String,
     _ range: ClosedRange<Int>,
@@ -165,7 +166,7 @@ extension AppConfig {
 
 extension AppConfig {
   /// The configuration as logged in the `start` event.
-  public var json: JSONValue {
+  package var json: JSONValue {
     .object([
       "listen": .string(listen.description),
       "workers": .int(workers),
@@ -180,20 +181,20 @@ extension AppConfig {
 // MARK: - ListenAddress
 
 /// Where the FastCGI server listens: a unix socket path or an IPv4 TCP address.
-public enum ListenAddress: Sendable, Equatable {
+package enum ListenAddress: Sendable, Equatable {
   /// An absolute unix socket path.
   case unix(path: String)
   /// A TCP address; `host` is a dotted IPv4 address (`0.0.0.0` for all interfaces).
   case tcp(host: String, port: Int)
 
   /// The longest unix socket path (`sun_path` holds 108 bytes including the terminating NUL).
-  public static let maxUnixPathBytes = 107
+  package static let maxUnixPathBytes = 107
 
   /// Parses `FCGI_LISTEN`: an absolute path, or `host:port` where host is empty, `*`, `localhost` or a
   /// dotted IPv4 address.
   /// - Parameter text: the variable's value.
   /// - Returns: the address, or why the text is not one.
-  public static func parse(_ text: String) -> Result<ListenAddress, ConfigProblem> {
+  package static func parse(_ text: String) -> Result<ListenAddress, ConfigProblem> {
     let variable = "FCGI_LISTEN"
     if text.hasPrefix("/") {
       guard text.utf8.count <= maxUnixPathBytes else {
@@ -244,7 +245,7 @@ public enum ListenAddress: Sendable, Equatable {
   /// Whether `text` is four dot-separated decimal octets 0-255.
   /// - Parameter text: the candidate address.
   /// - Returns: true for e.g. `127.0.0.1`.
-  public static func isDottedIPv4(_ text: String) -> Bool {
+  package static func isDottedIPv4(_ text: String) -> Bool {
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 4 else { return false }
     return parts.allSatisfy { part in
@@ -253,7 +254,7 @@ public enum ListenAddress: Sendable, Equatable {
   }
 
   /// The address as given in logs: the path, or `host:port`.
-  public var description: String {
+  package var description: String {
     switch self {
     case .unix(let path): return path
     case .tcp(let host, let port): return "\(host):\(port)"
@@ -264,42 +265,42 @@ public enum ListenAddress: Sendable, Equatable {
 // MARK: - Problems
 
 /// One invalid environment variable: its name, the value given, and what is wrong with it.
-public struct ConfigProblem: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ConfigProblem: Error, Sendable, Equatable, CustomStringConvertible {
   /// The variable name, e.g. `FCGI_WORKERS`.
-  public let variable: String
+  package let variable: String
   /// The value that was given.
-  public let value: String
+  package let value: String
   /// What is wrong and what is accepted.
-  public let reason: String
+  package let reason: String
 
   /// Creates a problem record.
   /// - Parameters:
   ///   - variable: the variable name.
   ///   - value: the given value.
   ///   - reason: what is wrong.
-  public init(_ variable: String, _ value: String, _ reason: String) {
+  package init(_ variable: String, _ value: String, _ reason: String) {
     self.variable = variable
     self.value = value
     self.reason = reason
   }
 
   /// The problem as a JSON object for the error log line.
-  public var json: JSONValue {
+  package var json: JSONValue {
     .object(["variable": .string(variable), "value": .string(value), "reason": .string(reason)])
   }
 
   /// `FCGI_WORKERS="abc": must be digits only (...)`.
-  public var description: String { "\(variable)=\(JSONValue.quoted(value)): \(reason)" }
+  package var description: String { "\(variable)=\(JSONValue.quoted(value)): \(reason)" }
 }
 
 /// Every problem found in the environment, reported together.
-public struct ConfigProblems: Error, Sendable, Equatable {
+package struct ConfigProblems: Error, Sendable, Equatable {
   /// The problems, in variable order.
-  public let problems: [ConfigProblem]
+  package let problems: [ConfigProblem]
 
   /// Creates the list.
   /// - Parameter problems: the problems found.
-  public init(problems: [ConfigProblem]) {
+  package init(problems: [ConfigProblem]) {
     self.problems = problems
   }
 }

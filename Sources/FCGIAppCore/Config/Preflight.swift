@@ -10,55 +10,55 @@
 /// case .failure(let problems): report(problems)                // exit code 2
 /// }
 /// ```
-public struct Preflight: Sendable, Equatable {
+package struct Preflight: Sendable, Equatable {
   /// The values the entrypoint and the nginx templates consume, in a fixed order.
-  public let settings: [Setting]
+  package let settings: [Setting]
 
   /// One `NAME=value` the entrypoint exports.
-  public struct Setting: Sendable, Equatable {
+  package struct Setting: Sendable, Equatable {
     /// The variable name.
-    public let name: String
+    package let name: String
     /// Its value: only bytes of `safeBytes`, so it can go into nginx.conf and the shell as is.
-    public let value: String
+    package let value: String
   }
 
   /// Accepted `NGINX_WORKER_PROCESSES` (a number) and the cap for `auto`.
-  public static let workerProcessesRange = 1...256
+  package static let workerProcessesRange = 1...256
   /// Default `NGINX_WORKER_CONNECTIONS`: room for thousands of slow or idle clients next to the normal
   /// ones (with 1,024, 2,000 slowloris connections left 1.4 % of normal requests answered).
-  public static let defaultWorkerConnections = 16384
+  package static let defaultWorkerConnections = 16384
   /// File descriptors an nginx worker needs beyond its connections: listeners, logs, the config.
-  public static let workerSpareFiles = 64
+  package static let workerSpareFiles = 64
   /// Fargate's hard (and soft) nofile limit ("Ulimit", ECS API Reference): nginx's
   /// `worker_rlimit_nofile` must stay within it, or the workers keep the lower limit they have.
-  public static let fargateOpenFilesLimit = 65535
+  package static let fargateOpenFilesLimit = 65535
   /// Accepted `NGINX_WORKER_CONNECTIONS`: below 64 nginx has little room for clients at all; above, the
   /// workers' open-files limit (connections + spare files) would exceed Fargate's.
-  public static let workerConnectionsRange = 64...(fargateOpenFilesLimit - workerSpareFiles)
+  package static let workerConnectionsRange = 64...(fargateOpenFilesLimit - workerSpareFiles)
   /// Accepted `NGINX_UPSTREAM_KEEPALIVE`.
-  public static let keepaliveRange = 1...4096
+  package static let keepaliveRange = 1...4096
   /// Accepted `NGINX_STRESS_BURST`.
-  public static let burstRange = 1...100_000
+  package static let burstRange = 1...100_000
   /// Accepted N of `NGINX_STRESS_RATE` (`Nr/s` or `Nr/m`).
-  public static let rateRange = 1...999_999_999
+  package static let rateRange = 1...999_999_999
   /// Seconds after SIGTERM by which nginx closes the connections still open: the lame duck, then
   /// nginx's graceful quit (`worker_shutdown_timeout`, the rest). The entrypoint's own budgets (6 s for
   /// nginx, 3 s for the app, README "Lifecycle") hold the whole stop under 10 s.
-  public static let connectionBudgetSeconds = 5
+  package static let connectionBudgetSeconds = 5
   /// Accepted `LAME_DUCK_SECONDS`: at least one second must stay for the graceful quit.
-  public static let lameDuckRange = 0...(connectionBudgetSeconds - 1)
+  package static let lameDuckRange = 0...(connectionBudgetSeconds - 1)
   /// The socket's name inside `RUNTIME_DIR`.
-  public static let socketName = "fcgiapp.sock"
+  package static let socketName = "fcgiapp.sock"
 
   /// The value of a setting by name (tests and logs).
   /// - Parameter name: the variable name.
   /// - Returns: its value, if preflight printed it.
-  public subscript(name: String) -> String? {
+  package subscript(name: String) -> String? {
     settings.first { $0.name == name }?.value
   }
 
   /// The settings as lines `NAME=value`, one per setting, for the entrypoint to read and export.
-  public var shellLines: String {
+  package var shellLines: String {
     settings.map { "\($0.name)=\($0.value)\n" }.joined()
   }
 
@@ -70,7 +70,7 @@ public struct Preflight: Sendable, Equatable {
   ///   - cpusAllowed: the CPUs this task may use (the app's cgroup reading), for
   ///     `NGINX_WORKER_PROCESSES=auto`.
   /// - Returns: the settings, or every problem found.
-  public static func run(environment: [String: String], cpusAllowed: Double) -> Result<
+  package static func run(environment: [String: String], cpusAllowed: Double) -> Result<
     Preflight, ConfigProblems
   > {
     var problems: [ConfigProblem] = []
@@ -221,7 +221,7 @@ public struct Preflight: Sendable, Equatable {
   }
 
   /// The bytes a printed value may hold: `[A-Za-z0-9_./:=-]` and space.
-  public static func isSafe(_ byte: UInt8) -> Bool {
+  package static func isSafe(_ byte: UInt8) -> Bool {
     AppConfig.isWordByte(byte) || [.dot, .slash, .colon, .equals, .dash, .space].contains(byte)
   }
 

@@ -1,18 +1,18 @@
 /// A JSON response: status, body and any extra headers.
-public struct Response: Sendable, Equatable {
+package struct Response: Sendable, Equatable {
   /// The response status.
-  public var status: HTTPStatus
+  package var status: HTTPStatus
   /// The JSON body bytes.
-  public var body: [UInt8]
+  package var body: [UInt8]
   /// Headers besides Status, Content-Type and Content-Length.
-  public var headers: [HTTPHeader]
+  package var headers: [HTTPHeader]
 
   /// Creates a response from encoded body bytes.
   /// - Parameters:
   ///   - status: the response status.
   ///   - body: the JSON body bytes.
   ///   - headers: extra headers.
-  public init(status: HTTPStatus, body: [UInt8], headers: [HTTPHeader] = []) {
+  package init(status: HTTPStatus, body: [UInt8], headers: [HTTPHeader] = []) {
     self.status = status
     self.body = body
     self.headers = headers
@@ -23,7 +23,59 @@ public struct Response: Sendable, Equatable {
   ///   - status: the response status.
   ///   - json: the body document.
   ///   - headers: extra headers.
-  public init(status: HTTPStatus, json: JSONValue, headers: [HTTPHeader] = []) {
+  package init(status: HTTPStatus, json: JSONValue, headers: [HTTPHeader] = []) {
     self.init(status: status, body: json.encoded(), headers: headers)
+  }
+}
+
+// MARK: - Header
+
+/// One response header line.
+package struct HTTPHeader: Sendable, Equatable {
+  /// The header name, e.g. `Allow`.
+  package let name: String
+  /// The header value, e.g. `GET, HEAD`.
+  package let value: String
+
+  /// Creates a header.
+  /// - Parameters:
+  ///   - name: the header name.
+  ///   - value: the header value (must not contain CR or LF).
+  package init(_ name: String, _ value: String) {
+    self.name = name
+    self.value = value
+  }
+
+  /// `Allow: GET, HEAD`, sent with every 405.
+  package static let allowGetHead = HTTPHeader("Allow", "GET, HEAD")
+}
+
+// MARK: - FastCGI stdout serialisation
+
+extension Response {
+  /// The whole FastCGI stdout stream for this response, built as one buffer so it is written with one call:
+  /// `Status:`, `Content-Type: application/json`, `Content-Length`, extra headers, a blank line, then the
+  /// body unless `includeBody` is false (HEAD keeps the GET headers, Content-Length included).
+  /// - Parameter includeBody: false for HEAD.
+  /// - Returns: the bytes to write.
+  package func serialized(includeBody: Bool = true) -> [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(96 + (includeBody ? body.count : 0))
+    bytes.append(contentsOf: "Status: ".utf8)
+    bytes.append(contentsOf: String(status.code).utf8)
+    bytes.append(UInt8(ascii: " "))
+    bytes.append(contentsOf: status.reason.utf8)
+    bytes.append(contentsOf: "\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
+    bytes.append(contentsOf: String(body.count).utf8)
+    bytes.append(contentsOf: "\r\n".utf8)
+    for header in headers {
+      bytes.append(contentsOf: header.name.utf8)
+      bytes.append(contentsOf: ": ".utf8)
+      bytes.append(contentsOf: header.value.utf8)
+      bytes.append(contentsOf: "\r\n".utf8)
+    }
+    bytes.append(contentsOf: "\r\n".utf8)
+    if includeBody { bytes.append(contentsOf: body) }
+    return bytes
   }
 }

@@ -6,7 +6,7 @@ extension JSONValue {
   /// - Parameters:
   ///   - text: the string to quote.
   ///   - bytes: the buffer to append to.
-  public static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+  package static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
     bytes.append(UInt8(ascii: "\""))
     for byte in text.utf8 {
       switch byte {
@@ -32,7 +32,7 @@ extension JSONValue {
   /// `text` as a quoted JSON string.
   /// - Parameter text: the string to quote.
   /// - Returns: the quoted, escaped text.
-  public static func quoted(_ text: String) -> String {
+  package static func quoted(_ text: String) -> String {
     var bytes: [UInt8] = []
     appendQuoted(text, to: &bytes)
     return String(decoding: bytes, as: UTF8.self)

@@ -3,7 +3,7 @@
 /// ```swift
 /// let body = JSONValue.object([("status", .string("ok"))]).encoded()  // {"status":"ok"}
 /// ```
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
   case null
   case bool(Bool)
   case int(Int)
@@ -15,13 +15,13 @@ public enum JSONValue: Sendable, Equatable {
   /// Builds an object from key/value pairs, keeping their order.
   /// - Parameter fields: the members in output order.
   /// - Returns: the object value.
-  public static func object(_ fields: KeyValuePairs<String, JSONValue>) -> JSONValue {
+  package static func object(_ fields: KeyValuePairs<String, JSONValue>) -> JSONValue {
     .object(fields.map { JSONField($0.key, $0.value) })
   }
 
   /// The compact UTF-8 encoding.
   /// - Returns: the JSON text as bytes.
-  public func encoded() -> [UInt8] {
+  package func encoded() -> [UInt8] {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(128)
     encode(into: &bytes)
@@ -29,11 +29,11 @@ public enum JSONValue: Sendable, Equatable {
   }
 
   /// The compact encoding as a String.
-  public var text: String { String(decoding: encoded(), as: UTF8.self) }
+  package var text: String { String(decoding: encoded(), as: UTF8.self) }
 
   /// Appends the compact encoding to a buffer.
   /// - Parameter bytes: the buffer to append to.
-  public func encode(into bytes: inout [UInt8]) {
+  package func encode(into bytes: inout [UInt8]) {
     switch self {
     case .null:
       bytes.append(contentsOf: "null".utf8)
@@ -67,17 +67,17 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 /// One member of a JSON object.
-public struct JSONField: Sendable, Equatable {
+package struct JSONField: Sendable, Equatable {
   /// The member name.
-  public var key: String
+  package var key: String
   /// The member value.
-  public var value: JSONValue
+  package var value: JSONValue
 
   /// Creates a member.
   /// - Parameters:
   ///   - key: the member name.
   ///   - value: the member value.
-  public init(_ key: String, _ value: JSONValue) {
+  package init(_ key: String, _ value: JSONValue) {
     self.key = key
     self.value = value
   }

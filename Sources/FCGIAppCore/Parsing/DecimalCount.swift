@@ -10,9 +10,9 @@
 /// DecimalCount.parse("75", range: 0...100)   // .success(75)
 /// DecimalCount.parse("075", range: 0...100)  // .failure(.leadingZero)
 /// ```
-public enum DecimalCount {
+package enum DecimalCount {
   /// Why a text is not a count in the range.
-  public enum Problem: Error, Sendable, Equatable {
+  package enum Problem: Error, Sendable, Equatable {
     /// No characters at all.
     case empty
     /// A character other than an ASCII digit.
@@ -26,7 +26,7 @@ public enum DecimalCount {
     /// `must be digits only (a whole number from 1 to 900)`.
     /// - Parameter range: the accepted values.
     /// - Returns: the explanation.
-    public func reason(range: ClosedRange<Int>) -> String {
+    package func reason(range: ClosedRange<Int>) -> String {
       let expected = DecimalCount.expected(range)
       switch self {
       case .empty: return "is empty: expected \(expected)"
@@ -40,7 +40,7 @@ public enum DecimalCount {
   /// `a whole number from 1 to 900`.
   /// - Parameter range: the accepted values.
   /// - Returns: the phrase.
-  public static func expected(_ range: ClosedRange<Int>) -> String {
+  package static func expected(_ range: ClosedRange<Int>) -> String {
     "a whole number from \(range.lowerBound) to \(range.upperBound)"
   }
 
@@ -49,7 +49,7 @@ public enum DecimalCount {
   ///   - text: the characters to read.
   ///   - range: the accepted values.
   /// - Returns: the value, or the first problem found (non-digits before leading zeros before range).
-  public static func parse(_ text: some StringProtocol, range: ClosedRange<Int>) -> Result<
+  package static func parse(_ text: some StringProtocol, range: ClosedRange<Int>) -> Result<
     Int, Problem
   > {
     let utf8 = text.utf8

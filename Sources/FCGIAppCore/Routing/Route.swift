@@ -1,5 +1,5 @@
 /// What a request asks for, once its path has been matched and its parameters validated.
-public enum Route: Sendable, Equatable {
+package enum Route: Sendable, Equatable {
   /// `/health`
   case health
   /// `/status`

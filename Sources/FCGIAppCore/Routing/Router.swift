@@ -8,17 +8,17 @@
 /// let router = Router(basePath: "dev", maxStressSeconds: 900)
 /// router.route(scriptName: "/dev", pathInfo: "/stress-cpu/75/120")  // .success(.stressCPU(75, 120))
 /// ```
-public struct Router: Sendable {
+package struct Router: Sendable {
   /// The first path segment of the public API, e.g. `dev`.
-  public let basePath: String
+  package let basePath: String
   /// The largest accepted `{seconds}`.
-  public let maxStressSeconds: Int
+  package let maxStressSeconds: Int
 
   /// Creates a router.
   /// - Parameters:
   ///   - basePath: the base path without slashes.
   ///   - maxStressSeconds: the largest accepted stress duration.
-  public init(basePath: String, maxStressSeconds: Int) {
+  package init(basePath: String, maxStressSeconds: Int) {
     self.basePath = basePath
     self.maxStressSeconds = maxStressSeconds
   }
@@ -28,14 +28,14 @@ public struct Router: Sendable {
   ///   - scriptName: the FastCGI `SCRIPT_NAME` parameter.
   ///   - pathInfo: the FastCGI `PATH_INFO` parameter.
   /// - Returns: the route, or a 404 (no such resource) or 400 (bad stress parameters) error.
-  public func route(scriptName: String, pathInfo: String) -> Result<Route, HTTPError> {
+  package func route(scriptName: String, pathInfo: String) -> Result<Route, HTTPError> {
     route(path: scriptName + pathInfo)
   }
 
   /// Matches a full request path.
   /// - Parameter path: the decoded path, starting with `/`.
   /// - Returns: the route or the error.
-  public func route(path: String) -> Result<Route, HTTPError> {
+  package func route(path: String) -> Result<Route, HTTPError> {
     let utf8 = path.utf8
     guard utf8.first == UInt8(ascii: "/") else { return .failure(notFound(path)) }
     let segments = utf8.dropFirst().split(

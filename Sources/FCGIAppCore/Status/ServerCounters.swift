@@ -1,31 +1,31 @@
 import Synchronization
 
 /// Request counters shared by all worker threads (lock-free atomics).
-public final class ServerCounters: Sendable {
+package final class ServerCounters: Sendable {
   /// Worker threads configured.
-  public let workersTotal: Int
+  package let workersTotal: Int
   private let served = Atomic<Int>(0)
   private let busy = Atomic<Int>(0)
 
   /// Creates counters for a pool.
   /// - Parameter workersTotal: the number of worker threads.
-  public init(workersTotal: Int) {
+  package init(workersTotal: Int) {
     self.workersTotal = workersTotal
   }
 
   /// Records that a worker started handling a request.
-  public func requestStarted() {
+  package func requestStarted() {
     served.add(1, ordering: .relaxed)
     busy.add(1, ordering: .relaxed)
   }
 
   /// Records that a worker finished a request.
-  public func requestFinished() {
+  package func requestFinished() {
     busy.subtract(1, ordering: .relaxed)
   }
 
   /// Requests started so far.
-  public var requestsServed: Int { served.load(ordering: .relaxed) }
+  package var requestsServed: Int { served.load(ordering: .relaxed) }
   /// Requests being handled now.
-  public var workersBusy: Int { busy.load(ordering: .relaxed) }
+  package var workersBusy: Int { busy.load(ordering: .relaxed) }
 }

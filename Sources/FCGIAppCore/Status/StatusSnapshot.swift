@@ -1,22 +1,22 @@
 /// The `/status` document: uptime, requests, worker use and the running stress job.
-public struct StatusSnapshot: Sendable, Equatable {
+package struct StatusSnapshot: Sendable, Equatable {
   /// Seconds since the server started.
-  public var uptimeSeconds: Double
+  package var uptimeSeconds: Double
   /// Requests handled since start (this one included).
-  public var requestsServed: Int
+  package var requestsServed: Int
   /// Workers handling a request now (this one included).
-  public var workersBusy: Int
+  package var workersBusy: Int
   /// Worker threads configured.
-  public var workersTotal: Int
+  package var workersTotal: Int
   /// The CPUs the process may use.
-  public var cpusAllowed: Double
+  package var cpusAllowed: Double
   /// The running stress job, if any.
-  public var stress: StressJob?
+  package var stress: StressJob?
   /// The host name.
-  public var hostname: String
+  package var hostname: String
 
   /// Creates a snapshot.
-  public init(
+  package init(
     uptimeSeconds: Double,
     requestsServed: Int,
     workersBusy: Int,
@@ -35,7 +35,7 @@ public struct StatusSnapshot: Sendable, Equatable {
   }
 
   /// The JSON body.
-  public var json: JSONValue {
+  package var json: JSONValue {
     .object([
       "uptimeSeconds": .double((uptimeSeconds * 1000).rounded() / 1000),
       "requestsServed": .int(requestsServed),

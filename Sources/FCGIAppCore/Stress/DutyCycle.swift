@@ -10,9 +10,9 @@
 /// case .sleep(let seconds): sleep(seconds)
 /// }
 /// ```
-public struct DutyCycle: Sendable {
+package struct DutyCycle: Sendable {
   /// One step of the loop.
-  public enum Step: Sendable, Equatable {
+  package enum Step: Sendable, Equatable {
     /// Burn CPU for this many wall seconds.
     case spin(seconds: Double)
     /// Sleep this many seconds.
@@ -20,15 +20,15 @@ public struct DutyCycle: Sendable {
   }
 
   /// The fraction of one CPU to use, in (0, 1].
-  public let share: Double
+  package let share: Double
   /// The longest step (keeps the load smooth and reaction to stop/replace fast).
-  public let slice: Double
+  package let slice: Double
   /// The shortest step (avoids a storm of tiny sleeps).
-  public let shortest: Double
+  package let shortest: Double
   /// The most CPU time that is made up after the thread was starved.
-  public let maxDebt: Double
+  package let maxDebt: Double
   /// Wall time written off after starvation beyond `maxDebt`.
-  public private(set) var forgiven: Double = 0
+  package private(set) var forgiven: Double = 0
 
   /// Creates a controller.
   /// - Parameters:
@@ -36,7 +36,8 @@ public struct DutyCycle: Sendable {
   ///   - slice: the longest step in seconds (default 10 ms).
   ///   - shortest: the shortest step in seconds (default 1 ms).
   ///   - maxDebt: the most CPU seconds made up after starvation (default 1 s).
-  public init(share: Double, slice: Double = 0.010, shortest: Double = 0.001, maxDebt: Double = 1) {
+  package init(share: Double, slice: Double = 0.010, shortest: Double = 0.001, maxDebt: Double = 1)
+  {
     self.share = min(1, max(share, 1e-6))
     self.slice = slice
     self.shortest = shortest
@@ -49,7 +50,7 @@ public struct DutyCycle: Sendable {
   ///   - used: CPU seconds the thread has used since it started.
   ///   - remaining: wall seconds until the job ends (> 0).
   /// - Returns: spin while behind, sleep while ahead; never longer than `slice` or `remaining`.
-  public mutating func next(elapsed: Double, used: Double, remaining: Double) -> Step {
+  package mutating func next(elapsed: Double, used: Double, remaining: Double) -> Step {
     var behind = share * (elapsed - forgiven) - used
     if behind > maxDebt {
       // Starved for long (busier threads had the CPU, as intended): write off the excess rather

@@ -1,6 +1,6 @@
 /// Starts, replaces and stops the process's one stress job. The runtime's `StressEngine` burns CPU;
 /// tests use a fake that only records calls.
-public protocol StressControlling: Sendable {
+package protocol StressControlling: Sendable {
   /// The CPUs this process may use; percentages are of this.
   var cpusAllowed: Double { get }
   /// Starts a job, replacing any running one.

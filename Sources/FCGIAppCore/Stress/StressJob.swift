@@ -1,17 +1,17 @@
 /// A stress job as reported by the API and `/status`.
-public struct StressJob: Sendable, Equatable {
+package struct StressJob: Sendable, Equatable {
   /// Increases with every start or stop; a worker thread stops when it no longer matches.
-  public let generation: UInt64
+  package let generation: UInt64
   /// The requested percentage of the allowed CPUs.
-  public let percent: Int
+  package let percent: Int
   /// The requested duration.
-  public let seconds: Int
+  package let seconds: Int
   /// When the job started.
-  public let startedAt: UTCTimestamp
+  package let startedAt: UTCTimestamp
   /// When the job ends by itself.
-  public let endsAt: UTCTimestamp
+  package let endsAt: UTCTimestamp
   /// The thread and share split.
-  public let plan: StressPlan
+  package let plan: StressPlan
 
   /// Creates a job record.
   /// - Parameters:
@@ -20,7 +20,7 @@ public struct StressJob: Sendable, Equatable {
   ///   - seconds: the requested duration.
   ///   - startedAt: the start time.
   ///   - plan: the thread split.
-  public init(
+  package init(
     generation: UInt64, percent: Int, seconds: Int, startedAt: UTCTimestamp, plan: StressPlan
   ) {
     self.generation = generation
@@ -31,16 +31,20 @@ public struct StressJob: Sendable, Equatable {
     self.plan = plan
   }
 
-  /// The job as a JSON object (used in `/status` and the stop response).
-  public var json: JSONValue {
-    .object([
-      "percent": .int(percent),
-      "seconds": .int(seconds),
-      "startedAt": .string(startedAt.iso8601),
-      "endsAt": .string(endsAt.iso8601),
-      "cpusAllowed": .double(plan.cpusAllowed),
-      "targetCPUs": .double(plan.targetCPUs),
-      "threads": .int(plan.threads),
-    ])
+  /// The job's members, in order: the stress answer lists them after its message, `/status` and the stop
+  /// answer as an object of their own.
+  package var fields: [JSONField] {
+    [
+      JSONField("percent", .int(percent)),
+      JSONField("seconds", .int(seconds)),
+      JSONField("startedAt", .string(startedAt.iso8601)),
+      JSONField("endsAt", .string(endsAt.iso8601)),
+      JSONField("cpusAllowed", .double(plan.cpusAllowed)),
+      JSONField("targetCPUs", .double(plan.targetCPUs)),
+      JSONField("threads", .int(plan.threads)),
+    ]
   }
+
+  /// The job as a JSON object (used in `/status` and the stop response).
+  package var json: JSONValue { .object(fields) }
 }

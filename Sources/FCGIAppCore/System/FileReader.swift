@@ -1,13 +1,13 @@
 import Glibc
 
 /// Reads small text files (cgroup and proc files) without Foundation.
-public enum FileReader {
+package enum FileReader {
   /// Reads a whole small file.
   /// - Parameters:
   ///   - path: the file to read.
   ///   - limit: the most bytes to read; the rest is ignored.
   /// - Returns: the file's text (invalid UTF-8 repaired).
-  public static func read(_ path: String, limit: Int = 64 * 1024) throws(SystemError) -> String {
+  package static func read(_ path: String, limit: Int = 64 * 1024) throws(SystemError) -> String {
     let fd = try SystemCall.check("open") { open(path, O_RDONLY | O_CLOEXEC) }
     defer { SystemCall.closeIgnoringErrors(fd) }
     var bytes: [UInt8] = []
@@ -25,14 +25,14 @@ public enum FileReader {
   /// Reads a file, or returns nil if it cannot be read (missing, not a file, no permission).
   /// - Parameter path: the file to read.
   /// - Returns: the text or nil.
-  public static func readIfPresent(_ path: String) -> String? {
+  package static func readIfPresent(_ path: String) -> String? {
     try? read(path)
   }
 
   /// Whether a directory exists at `path`.
   /// - Parameter path: the path to test.
   /// - Returns: true for an existing directory.
-  public static func isDirectory(_ path: String) -> Bool {
+  package static func isDirectory(_ path: String) -> Bool {
     var info = stat()
     guard (try? SystemCall.check("stat", { stat(path, &info) })) != nil else { return false }
     return (info.st_mode & S_IFMT) == S_IFDIR

@@ -6,7 +6,7 @@ import Glibc
 /// ```swift
 /// let fd = try SystemCall.check("open") { open(path, O_RDONLY | O_CLOEXEC) }
 /// ```
-public enum SystemCall {
+package enum SystemCall {
   /// Checks a call that returns -1 and sets `errno` on failure; retries on `EINTR`.
   /// - Parameters:
   ///   - call: the C function's name, for the error.
@@ -14,7 +14,7 @@ public enum SystemCall {
   ///   - body: performs the call.
   /// - Returns: the call's non-negative result.
   @discardableResult
-  public static func check<Result: BinaryInteger>(
+  package static func check<Result: BinaryInteger>(
     _ call: String,
     function: String = #function,
     _ body: () -> Result
@@ -33,7 +33,7 @@ public enum SystemCall {
   ///   - call: the C function's name, for the error.
   ///   - function: the calling Swift function (defaults to the call site).
   ///   - body: performs the call.
-  public static func checkReturnCode(
+  package static func checkReturnCode(
     _ call: String,
     function: String = #function,
     _ body: () -> Int32
@@ -49,7 +49,7 @@ public enum SystemCall {
   ///   - body: performs the call.
   /// - Returns: the call's non-negative result.
   @discardableResult
-  public static func checkNonNegative(
+  package static func checkNonNegative(
     _ call: String,
     function: String = #function,
     _ body: () -> Int32
@@ -70,7 +70,7 @@ extension SystemCall {
   /// - Parameters:
   ///   - fd: the descriptor.
   ///   - close: the call that closes it (tests pass a stand-in).
-  public static func closeIgnoringErrors(_ fd: Int32, close: (Int32) -> Int32 = Glibc.close) {
+  package static func closeIgnoringErrors(_ fd: Int32, close: (Int32) -> Int32 = Glibc.close) {
     _ = close(fd)
   }
 }

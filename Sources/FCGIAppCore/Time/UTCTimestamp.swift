@@ -7,17 +7,17 @@
 /// UTCTimestamp(seconds: 1_727_267_297, nanoseconds: 593_000_000).iso8601
 /// // "2024-09-25T12:28:17.593Z"
 /// ```
-public struct UTCTimestamp: Sendable, Equatable, Comparable {
+package struct UTCTimestamp: Sendable, Equatable, Comparable {
   /// Whole seconds since 1970-01-01T00:00:00Z (negative before it).
-  public var seconds: Int64
+  package var seconds: Int64
   /// Nanoseconds within the second, 0 ..< 1_000_000_000.
-  public var nanoseconds: Int64
+  package var nanoseconds: Int64
 
   /// Creates an instant, normalising nanoseconds into 0 ..< 1e9.
   /// - Parameters:
   ///   - seconds: seconds since the Unix epoch.
   ///   - nanoseconds: nanoseconds to add (may be out of range; it is carried into seconds).
-  public init(seconds: Int64, nanoseconds: Int64 = 0) {
+  package init(seconds: Int64, nanoseconds: Int64 = 0) {
     let carry =
       nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds + 1) / 1_000_000_000 - 1
     self.seconds = seconds + carry
@@ -27,18 +27,18 @@ public struct UTCTimestamp: Sendable, Equatable, Comparable {
   /// This instant moved by whole seconds.
   /// - Parameter delta: seconds to add.
   /// - Returns: the later (or earlier) instant.
-  public func adding(seconds delta: Int64) -> UTCTimestamp {
+  package func adding(seconds delta: Int64) -> UTCTimestamp {
     UTCTimestamp(seconds: seconds + delta, nanoseconds: nanoseconds)
   }
 
   /// Seconds from `other` to this instant.
   /// - Parameter other: the earlier instant.
   /// - Returns: the difference in seconds (negative if `other` is later).
-  public func seconds(since other: UTCTimestamp) -> Double {
+  package func seconds(since other: UTCTimestamp) -> Double {
     Double(seconds - other.seconds) + Double(nanoseconds - other.nanoseconds) / 1e9
   }
 
-  public static func < (lhs: UTCTimestamp, rhs: UTCTimestamp) -> Bool {
+  package static func < (lhs: UTCTimestamp, rhs: UTCTimestamp) -> Bool {
     (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
   }
 }
@@ -47,7 +47,7 @@ public struct UTCTimestamp: Sendable, Equatable, Comparable {
 
 extension UTCTimestamp {
   /// `YYYY-MM-DDTHH:MM:SS.mmmZ`; milliseconds are truncated, as JavaScript's `toISOString` does.
-  public var iso8601: String {
+  package var iso8601: String {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(24)
     appendISO8601(to: &bytes)
@@ -56,7 +56,7 @@ extension UTCTimestamp {
 
   /// Appends the ISO-8601 text to a buffer.
   /// - Parameter bytes: the buffer to append to.
-  public func appendISO8601(to bytes: inout [UInt8]) {
+  package func appendISO8601(to bytes: inout [UInt8]) {
     let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
     let secondOfDay = seconds - days * 86_400
     let (year, month, day) = Self.civilDate(daysSinceEpoch: days)

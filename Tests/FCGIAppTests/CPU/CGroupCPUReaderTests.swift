@@ -19,7 +19,7 @@ final class CGroupCPUReaderTests: XCTestCase {
     try tree.write("/sys/fs/cgroup/ecs/task/app/cpu.max", "50000 100000\n")
     let quota = CGroupCPUReader(root: tree.root).quota()
     XCTAssertEqual(
-      quota, CPUQuota(cpus: 0.5, source: "cgroup2 /sys/fs/cgroup/ecs/task/app/cpu.max"))
+      quota, CPULimit(cpus: 0.5, source: "cgroup2 /sys/fs/cgroup/ecs/task/app/cpu.max"))
   }
 
   /// cgroup v2: `max` on the leaf means no limit there, so the parent's quota applies.
@@ -58,7 +58,7 @@ final class CGroupCPUReaderTests: XCTestCase {
     try tree.write("/sys/fs/cgroup/cpu,cpuacct/ecs/t1/cpu.cfs_period_us", "100000\n")
     XCTAssertEqual(
       CGroupCPUReader(root: tree.root).quota(),
-      CPUQuota(cpus: 0.25, source: "cgroup1 /sys/fs/cgroup/cpu,cpuacct/ecs/t1/cpu.cfs_quota_us")
+      CPULimit(cpus: 0.25, source: "cgroup1 /sys/fs/cgroup/cpu,cpuacct/ecs/t1/cpu.cfs_quota_us")
     )
   }
 
@@ -92,15 +92,15 @@ final class CGroupCPUReaderTests: XCTestCase {
 
   /// The allowance is the smallest of quota, affinity and online CPUs, with its source.
   func testAllowanceTakesTheSmallest() async throws {
-    let quota = CPUQuota(cpus: 0.5, source: "q")
-    XCTAssertEqual(CPUAllowance.combine(quota: quota, onlineCPUs: 4, affinityCPUs: 2).cpus, 0.5)
+    let quota = CPULimit(cpus: 0.5, source: "q")
+    XCTAssertEqual(CPULimit.combine(quota: quota, onlineCPUs: 4, affinityCPUs: 2).cpus, 0.5)
     XCTAssertEqual(
-      CPUAllowance.combine(quota: CPUQuota(cpus: 8, source: "q"), onlineCPUs: 4, affinityCPUs: 2),
-      CPUAllowance(cpus: 2, source: "CPU affinity")
+      CPULimit.combine(quota: CPULimit(cpus: 8, source: "q"), onlineCPUs: 4, affinityCPUs: 2),
+      CPULimit(cpus: 2, source: "CPU affinity")
     )
     XCTAssertEqual(
-      CPUAllowance.combine(quota: nil, onlineCPUs: 4, affinityCPUs: nil),
-      CPUAllowance(cpus: 4, source: "online CPUs")
+      CPULimit.combine(quota: nil, onlineCPUs: 4, affinityCPUs: nil),
+      CPULimit(cpus: 4, source: "online CPUs")
     )
   }
 
