@@ -202,10 +202,15 @@ def _alarm_window(resource: Resource) -> Iterator[Violation]:
         return
     if period not in (10, 20, 30) and period % 60 != 0:
         yield Violation(resource.address, "cloudwatch-alarm-period", f"period {period} is not 10, 20, 30 or a multiple of 60")
-    limit = ALARM_WINDOW_SUB_HOUR_MAX if period < 3_600 else ALARM_WINDOW_MAX
+    limit = alarm_window_limit(period)
     if period * periods > limit:
         yield Violation(resource.address, rule, f"period {period} x evaluation_periods {periods} = "
                                                 f"{period * periods} s; at most {limit} s for this period")
+
+
+def alarm_window_limit(period: float) -> int:
+    """The longest period x evaluation periods PutMetricAlarm accepts for this period."""
+    return ALARM_WINDOW_SUB_HOUR_MAX if period < 3_600 else ALARM_WINDOW_MAX
 
 
 RULES: dict[str, list[Check]] = {

@@ -82,6 +82,21 @@ class Stack:
         return self.terraform(root, "plan", "-input=false", "-detailed-exitcode", "-lock-timeout=60s",
                               *self.var_args(root), check=False)
 
+    def show_json(self, root: str) -> dict[str, Any]:
+        """The root's state as `terraform show -json` renders it."""
+        return json.loads(self.terraform(root, "show", "-json").stdout)
+
+    def plan_json(self, root: str, *var_args: str) -> dict[str, Any]:
+        """A plan of the root with extra -var settings (over the usual ones), as `terraform show -json` renders
+        it; nothing is applied and the state is not locked."""
+        plan_file = self.workdir / root / "settings.tfplan"
+        self.terraform(root, "plan", "-input=false", "-lock=false", f"-out={plan_file}", *self.var_args(root),
+                       *var_args)
+        try:
+            return json.loads(self.terraform(root, "show", "-json", str(plan_file)).stdout)
+        finally:
+            plan_file.unlink(missing_ok=True)
+
     def destroy(self, root: str) -> None:
         self.terraform(root, "destroy", "-input=false", "-auto-approve", "-lock-timeout=60s", *self.var_args(root))
 

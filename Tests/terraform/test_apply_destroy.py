@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 
+import aws_rules
 import pytest
 from conftest import DESTROY_ORDER, GITHUB_REPOSITORY, INIT_ORDER, PROJECT, STATE_BUCKET, Stack
+from largest_settings import largest_settings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -42,6 +44,25 @@ def test_roots_apply_in_init_order(stack: Stack) -> None:
         stack.apply(root)
     keys = {o["Key"] for o in stack.aws.client("s3").list_objects_v2(Bucket=STATE_BUCKET).get("Contents", [])}
     assert {f"{root}.tfstate" for root in INIT_ORDER} <= keys, f"states in the bucket: {keys}"
+
+
+def test_applied_roots_meet_aws_quotas_and_naming_rules(stack: Stack) -> None:
+    """What every root created (its state, as `terraform show -json` renders it) keeps to the AWS quotas and
+    naming rules moto does not enforce (aws_rules.py): IAM policy sizes, ELB names, alarm windows, ..."""
+    violations = [f"{root}: {v}" for root in ["bootstrap", *INIT_ORDER] for v in aws_rules.check(stack.show_json(root))]
+    assert violations == []
+
+
+def test_largest_accepted_settings_plan_within_aws_quotas(stack: Stack) -> None:
+    """Each root planned with the largest settings its variable validations accept (longest project_name,
+    stage_name, role name, GitHub subjects, longest alarm window, ...: largest_settings.py asks Terraform) stays
+    within the same rules, so a setting the validations accept never fails at apply on a quota."""
+    violations = []
+    for root in ["bootstrap", *INIT_ORDER]:
+        settings = largest_settings(stack.workdir / root, stack.workdir / "probe" / root, stack.env, stack.var_args(root))
+        violations += [f"{root} {' '.join(a[:60] for a in settings)}: {v}"
+                       for v in aws_rules.check(stack.plan_json(root, *settings))]
+    assert violations == []
 
 
 def test_ecr_repository_and_vpc_endpoints(stack: Stack) -> None:
