@@ -31,11 +31,13 @@ def test_bootstrap_created_a_private_versioned_state_bucket_and_deploy_role(stac
     assert statement["Principal"]["Federated"] == out["oidc_provider_arn"]
     assert statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"] == [
         f"repo:{GITHUB_REPOSITORY}:ref:refs/heads/main"]
-    (policy,) = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
-    version = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]["DefaultVersionId"]
-    document = iam.get_policy_version(PolicyArn=policy["PolicyArn"], VersionId=version)["PolicyVersion"]["Document"]
-    actions = [a for s in document["Statement"] for a in s["Action"]]
-    assert actions and not [a for a in actions if a == "*" or a.endswith(":*")]
+    attached = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
+    assert sorted(p["PolicyArn"] for p in attached) == sorted(out["deploy_policy_arns"].values())
+    for policy in attached:
+        version = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=policy["PolicyArn"], VersionId=version)["PolicyVersion"]["Document"]
+        actions = [a for s in document["Statement"] for a in s["Action"]]
+        assert actions and not [a for a in actions if a == "*" or a.endswith(":*")]
 
 
 def test_roots_apply_in_init_order(stack: Stack) -> None:
