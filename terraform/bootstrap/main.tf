@@ -274,9 +274,10 @@ locals {
     # The service root's cluster, load balancer and ECS service, and the task root's task definitions.
     service = [
       {
+        # The provider reads an ALB's capacity reservation (DescribeCapacityReservation) on every refresh.
         Sid      = "ElbRead"
         Effect   = "Allow"
-        Action   = ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTargetHealth"]
+        Action   = ["elasticloadbalancing:DescribeCapacityReservation", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTargetHealth"]
         Resource = ["*"]
       },
       {
