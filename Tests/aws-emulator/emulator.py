@@ -11,12 +11,49 @@ import os
 import signal
 import subprocess
 import time
-from dataclasses import dataclass
+import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+
+
+def set_iam_enforcement(endpoint: str, on: bool) -> None:
+    """On: from now on every call must come from an IAM identity whose policies allow it. This is moto's
+    INITIAL_NO_AUTH_ACTION_COUNT set at run time (to 0 free calls once setup is done; off: unlimited)."""
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=b"0" if on else b"inf",
+                                     method="POST", headers={"Content-Type": "text/plain"})
+    urllib.request.urlopen(request, timeout=10).read()
+
+
+def administrator_credentials(iam: Any, name: str = "administrator") -> dict[str, str]:
+    """Creates an IAM user with AdministratorAccess (whoever applies the bootstrap root by hand) with an
+    `iam` client; returns its keys as AWS_* environment variables."""
+    iam.create_user(UserName=name)
+    iam.attach_user_policy(UserName=name, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+
+
+def web_identity_credentials(sts: Any, role_arn: str) -> dict[str, str]:
+    """What a workflow's configure-aws-credentials step does: AssumeRoleWithWebIdentity with GitHub's OIDC
+    token; returns the session as AWS_* environment variables. TEST DOUBLE for the token: moto accepts any
+    string and does not evaluate the role's trust policy (audience, subject) for web identities, so call this
+    before IAM is enforced; the trust policy is checked by the bootstrap root's plan tests only."""
+    credentials = sts.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="github-actions",
+                                                    WebIdentityToken="fake-github-oidc-token",
+                                                    DurationSeconds=3600)["Credentials"]
+    return {"AWS_ACCESS_KEY_ID": credentials["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": credentials["SessionToken"]}
+
+
+def as_client_credentials(env: dict[str, str]) -> dict[str, str]:
+    """AWS_* environment variables as boto3.client() keyword arguments."""
+    names = {"AWS_ACCESS_KEY_ID": "aws_access_key_id", "AWS_SECRET_ACCESS_KEY": "aws_secret_access_key",
+             "AWS_SESSION_TOKEN": "aws_session_token"}
+    return {names[key]: value for key, value in env.items() if key in names}
 
 
 @dataclass
@@ -26,6 +63,8 @@ class Emulator:
     port: int
     pid: int
     region: str = "eu-west-2"
+    # Who client() signs as: the fake keys (anyone, while IAM is not enforced), or an IAM user's keys.
+    credentials: dict[str, str] = field(default_factory=lambda: dict(CREDENTIALS))
 
     @property
     def endpoint(self) -> str:
@@ -42,7 +81,10 @@ class Emulator:
     def client(self, service: str) -> Any:
         import boto3
 
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=self.region, **CREDENTIALS)
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=self.region, **self.credentials)
+
+    def enforce_iam(self, on: bool = True) -> None:
+        set_iam_enforcement(self.endpoint, on)
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM, then SIGKILL if it has not exited within timeout seconds."""

@@ -1,8 +1,6 @@
 bucket                      = "@BUCKET@"
 region                      = "@REGION@"
 use_lockfile                = true
-access_key                  = "test"
-secret_key                  = "test"
 skip_credentials_validation = true
 skip_requesting_account_id  = true
 skip_metadata_api_check     = true

@@ -1,5 +1,13 @@
 """Fixtures of the Terraform integration test: the AWS emulator, a user's network in it, the state
-bucket, and a scratch copy of terraform/ wired to the emulator."""
+bucket, and a scratch copy of terraform/ wired to the emulator.
+
+IAM is enforced: an administrator (an IAM user with AdministratorAccess) applies the bootstrap root, as a
+user does by hand; then the emulator starts checking every call's identity policies, and the other roots are
+applied AS THE DEPLOY ROLE, so a call the bootstrap policies do not allow fails the test. What is faked: the
+GitHub OIDC token. The credentials come from AssumeRoleWithWebIdentity with a made-up token, called while
+enforcement is still off, because moto neither verifies the token nor evaluates the role's trust policy
+(audience, subject) for web identities; the trust policy is checked by the bootstrap root's plan tests only.
+Tests/aws-emulator/README.md says what moto's evaluation covers."""
 
 from __future__ import annotations
 
@@ -18,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "Tests" / "aws-emulator"))
 
-from emulator import Emulator  # noqa: E402
+from emulator import Emulator, administrator_credentials, as_client_credentials, web_identity_credentials  # noqa: E402
 
 REGION = "eu-west-2"  # terraform/config.tfvars
 VPC_NAME = "private-vpc"  # terraform/config.tfvars private_vpc_name
@@ -44,19 +52,22 @@ class Network:
 
 @dataclass
 class Stack:
-    """A scratch copy of terraform/ whose roots talk to the emulator, and the inputs they get."""
+    """A scratch copy of terraform/ whose roots talk to the emulator, and the inputs they get. `env` signs as
+    the deploy role, `admin_env` as the administrator (used for the bootstrap root only)."""
 
     aws: Emulator
     network: Network
     workdir: Path
     env: dict[str, str]
+    admin_env: dict[str, str]
     image_uri: str = IMAGE_URI
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def terraform(self, root: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         command, *rest = args
         color = [] if command == "state" else ["-no-color"]  # `state` takes it after its subcommand only
-        result = subprocess.run(["terraform", f"-chdir={self.workdir / root}", command, *color, *rest], env=self.env,
+        env = self.admin_env if root == "bootstrap" else self.env
+        result = subprocess.run(["terraform", f"-chdir={self.workdir / root}", command, *color, *rest], env=env,
                                 capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
         if check and result.returncode != 0:
             raise AssertionError(f"terraform {command} {root} failed ({result.returncode}):\n"
@@ -81,6 +92,21 @@ class Stack:
     def plan_exit_code(self, root: str) -> subprocess.CompletedProcess[str]:
         return self.terraform(root, "plan", "-input=false", "-detailed-exitcode", "-lock-timeout=60s",
                               *self.var_args(root), check=False)
+
+    def show_json(self, root: str) -> dict[str, Any]:
+        """The root's state as `terraform show -json` renders it."""
+        return json.loads(self.terraform(root, "show", "-json").stdout)
+
+    def plan_json(self, root: str, *var_args: str) -> dict[str, Any]:
+        """A plan of the root with extra -var settings (over the usual ones), as `terraform show -json` renders
+        it; nothing is applied and the state is not locked."""
+        plan_file = self.workdir / root / "settings.tfplan"
+        self.terraform(root, "plan", "-input=false", "-lock=false", f"-out={plan_file}", *self.var_args(root),
+                       *var_args)
+        try:
+            return json.loads(self.terraform(root, "show", "-json", str(plan_file)).stdout)
+        finally:
+            plan_file.unlink(missing_ok=True)
 
     def destroy(self, root: str) -> None:
         self.terraform(root, "destroy", "-input=false", "-auto-approve", "-lock-timeout=60s", *self.var_args(root))
@@ -136,10 +162,10 @@ def _workspace(tmp: Path, aws: Emulator) -> Path:
     return workdir
 
 
-def _terraform_env(tmp: Path) -> dict[str, str]:
+def _terraform_env(tmp: Path, credentials: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_VAR_"))}
-    env.update(TF_IN_AUTOMATION="1", TF_INPUT="0", AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-               AWS_REGION=REGION, AWS_EC2_METADATA_DISABLED="true")
+    env.update(TF_IN_AUTOMATION="1", TF_INPUT="0", AWS_REGION=REGION, AWS_EC2_METADATA_DISABLED="true",
+               **credentials)
     # Offline: use the caller's CLI config if it exists (scripts/test-terraform.sh writes one), else our own
     # that installs the provider from the filesystem mirror only.
     if not os.path.isfile(env.get("TF_CLI_CONFIG_FILE", "")):
@@ -157,10 +183,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     aws = Emulator.start(region=REGION)
     try:
         network = _create_network(aws)
-        stack = Stack(aws=aws, network=network, workdir=_workspace(tmp, aws), env=_terraform_env(tmp))
+        admin = administrator_credentials(aws.client("iam"))
+        admin_env = _terraform_env(tmp, admin)
+        stack = Stack(aws=aws, network=network, workdir=_workspace(tmp, aws), env=admin_env, admin_env=admin_env)
         # The bootstrap root (local state) creates the state bucket the other roots' backend uses.
         stack.terraform("bootstrap", "init", "-input=false")
         stack.apply("bootstrap")
+        role_arn = stack.outputs["bootstrap"]["deploy_role_arn"]
+        stack.env = _terraform_env(tmp, web_identity_credentials(aws.client("sts"), role_arn))
+        # From here on moto checks every call against the caller's policies; the tests' own API checks sign
+        # as the administrator.
+        aws.enforce_iam()
+        aws.credentials = as_client_credentials(admin)
         for root in INIT_ORDER:
             stack.terraform(root, "init", "-input=false", f"-backend-config={stack.workdir / 'backend.hcl'}",
                             f"-backend-config=key={root}.tfstate")

@@ -1,9 +1,8 @@
 # Written by Tests/terraform into a COPY of each root as zz_emulator_override.tf (Terraform merges
 # *_override.tf files over the root's own blocks): points the provider at the local AWS emulator.
-# The product code itself is applied unchanged.
+# The product code itself is applied unchanged. Credentials come from the environment: the tests sign as
+# the deploy role (or, for the bootstrap root, as an administrator), and the emulator enforces IAM.
 provider "aws" {
-  access_key                  = "test"
-  secret_key                  = "test"
   skip_credentials_validation = true
   skip_metadata_api_check     = true
   skip_region_validation      = true

@@ -5,8 +5,6 @@ data "terraform_remote_state" "@NAME@" {
     bucket                      = var.state_bucket
     key                         = var.@KEY_VAR@
     region                      = var.aws_region
-    access_key                  = "test"
-    secret_key                  = "test"
     skip_credentials_validation = true
     skip_requesting_account_id  = true
     skip_metadata_api_check     = true

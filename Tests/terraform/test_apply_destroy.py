@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 
+import aws_rules
 import pytest
 from conftest import DESTROY_ORDER, GITHUB_REPOSITORY, INIT_ORDER, PROJECT, STATE_BUCKET, Stack
+from largest_settings import largest_settings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -29,11 +31,13 @@ def test_bootstrap_created_a_private_versioned_state_bucket_and_deploy_role(stac
     assert statement["Principal"]["Federated"] == out["oidc_provider_arn"]
     assert statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"] == [
         f"repo:{GITHUB_REPOSITORY}:ref:refs/heads/main"]
-    (policy,) = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
-    version = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]["DefaultVersionId"]
-    document = iam.get_policy_version(PolicyArn=policy["PolicyArn"], VersionId=version)["PolicyVersion"]["Document"]
-    actions = [a for s in document["Statement"] for a in s["Action"]]
-    assert actions and not [a for a in actions if a == "*" or a.endswith(":*")]
+    attached = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
+    assert sorted(p["PolicyArn"] for p in attached) == sorted(out["deploy_policy_arns"].values())
+    for policy in attached:
+        version = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=policy["PolicyArn"], VersionId=version)["PolicyVersion"]["Document"]
+        actions = [a for s in document["Statement"] for a in s["Action"]]
+        assert actions and not [a for a in actions if a == "*" or a.endswith(":*")]
 
 
 def test_roots_apply_in_init_order(stack: Stack) -> None:
@@ -42,6 +46,25 @@ def test_roots_apply_in_init_order(stack: Stack) -> None:
         stack.apply(root)
     keys = {o["Key"] for o in stack.aws.client("s3").list_objects_v2(Bucket=STATE_BUCKET).get("Contents", [])}
     assert {f"{root}.tfstate" for root in INIT_ORDER} <= keys, f"states in the bucket: {keys}"
+
+
+def test_applied_roots_meet_aws_quotas_and_naming_rules(stack: Stack) -> None:
+    """What every root created (its state, as `terraform show -json` renders it) keeps to the AWS quotas and
+    naming rules moto does not enforce (aws_rules.py): IAM policy sizes, ELB names, alarm windows, ..."""
+    violations = [f"{root}: {v}" for root in ["bootstrap", *INIT_ORDER] for v in aws_rules.check(stack.show_json(root))]
+    assert violations == []
+
+
+def test_largest_accepted_settings_plan_within_aws_quotas(stack: Stack) -> None:
+    """Each root planned with the largest settings its variable validations accept (longest project_name,
+    stage_name, role name, GitHub subjects, longest alarm window, ...: largest_settings.py asks Terraform) stays
+    within the same rules, so a setting the validations accept never fails at apply on a quota."""
+    violations = []
+    for root in ["bootstrap", *INIT_ORDER]:
+        settings = largest_settings(stack.workdir / root, stack.workdir / "probe" / root, stack.env, stack.var_args(root))
+        violations += [f"{root} {' '.join(a[:60] for a in settings)}: {v}"
+                       for v in aws_rules.check(stack.plan_json(root, *settings))]
+    assert violations == []
 
 
 def test_ecr_repository_and_vpc_endpoints(stack: Stack) -> None:

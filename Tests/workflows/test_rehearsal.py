@@ -4,7 +4,11 @@ workflows' order, on a scratch copy of the repository whose Terraform roots poin
 1. Init on an empty account; 2. Deploy with no change (no build, no deployment); 3. Deploy after a change to
 Sources/ (new tag, new task definition, a deployment created and watched); 4. Destroy, leaving nothing behind.
 
-Test doubles, each explicit: Tests/workflows/fakes/docker (builds nothing, registers the pushed tag in the
+The scripts and Terraform run AS THE DEPLOY ROLE with IAM enforced by the emulator: an administrator applies
+the bootstrap root (as a user does by hand), the deploy role is assumed as the workflows do, and from then on a
+call the bootstrap policies do not allow fails its step. The tests' own checks sign as the administrator.
+
+Test doubles, each explicit: the GitHub OIDC token (Tests/aws-emulator/emulator.py web_identity_credentials), Tests/workflows/fakes/docker (builds nothing, registers the pushed tag in the
 emulator's ECR), Tests/aws-emulator/patches/codedeploy_deployments.py (drives the deployment to the outcome
 the test sets), and a local HTTP server standing in for API Gateway in the smoke test (nothing the emulator
 reports as an endpoint serves traffic). The tests share one stack and run in file order.
@@ -42,7 +46,8 @@ class Rehearsal:
     """The scratch repository, its environment and what earlier steps left for later ones."""
 
     repo: Path
-    env: dict[str, str]
+    env: dict[str, str]  # the workflows' environment: signed as the deploy role
+    admin_env: dict[str, str]  # for the tests' own checks
     emulator: Emulator
     seen: dict[str, str] = field(default_factory=dict)
 
@@ -57,7 +62,7 @@ class Rehearsal:
 
     def deployments(self) -> list[str]:
         """Every CodeDeploy deployment in the account and region."""
-        return aws_cli(self.env, "deploy", "list-deployments")["deployments"]
+        return aws_cli(self.admin_env, "deploy", "list-deployments")["deployments"]
 
 
 def copy_repository(destination: Path) -> Path:
@@ -85,7 +90,7 @@ def render(template: str, **values: str) -> str:
 def point_terraform_at(emulator: Emulator, terraform: Path) -> Path:
     """The Terraform tests' emulator overrides (zz_*_override.tf: provider endpoints and remote-state
     settings) in each root of the copy, and their backend settings; returns the backend file."""
-    for root in ROOTS:
+    for root in ["bootstrap", *ROOTS]:
         override = render("emulator_override.tf.tpl", ENDPOINT=emulator.url)
         if root in REMOTE_STATES:
             name, key_var = REMOTE_STATES[root]
@@ -96,10 +101,21 @@ def point_terraform_at(emulator: Emulator, terraform: Path) -> Path:
     return backend
 
 
+def apply_bootstrap(repo: Path, env: dict[str, str]) -> str:
+    """The bootstrap root, applied by hand by an administrator (`env`): state bucket and deploy role; returns
+    the deploy role's ARN."""
+    root = ["terraform", f"-chdir={repo / 'terraform' / 'bootstrap'}"]
+    settings = [f"-var-file={repo / 'terraform' / 'config.tfvars'}", f"-var=state_bucket={STATE_BUCKET}",
+                "-var=github_repository=octo-org/fargate-auto-scaled-backend"]
+    for command in (["init", "-input=false"], ["apply", "-input=false", "-auto-approve", *settings],
+                    ["output", "-raw", "deploy_role_arn"]):
+        done = subprocess.run([*root, *command], env=env, capture_output=True, text=True, timeout=STEP_TIMEOUT)
+        assert done.returncode == 0, f"bootstrap {command[0]} failed:\n{done.stderr[-4000:]}"
+    return done.stdout.strip()
+
+
 def create_account_prerequisites(env: dict[str, str]) -> None:
-    """What the bootstrap root and the user bring: the state bucket and a VPC with private subnets."""
-    aws_cli(env, "s3api", "create-bucket", "--bucket", STATE_BUCKET,
-            "--create-bucket-configuration", f"LocationConstraint={REGION}")
+    """What the user brings: a VPC with private subnets."""
     vpc = aws_cli(env, "ec2", "create-vpc", "--cidr-block", "10.55.0.0/16", "--tag-specifications",
                   f"ResourceType=vpc,Tags=[{{Key=Name,Value={VPC_NAME}}}]")["Vpc"]["VpcId"]
     table = aws_cli(env, "ec2", "create-route-table", "--vpc-id", vpc)["RouteTable"]["RouteTableId"]
@@ -128,7 +144,13 @@ def rehearsal(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> I
         config.write_text('provider_installation {\n  filesystem_mirror {\n    path = "/opt/tf-plugins"\n  }\n}\n')
         env["TF_CLI_CONFIG_FILE"] = str(config)
     create_account_prerequisites(env)
-    yield Rehearsal(repo=repo, env=env, emulator=emulator)
+    admin_env = emulator.administrator(env)
+    env = emulator.deploy_role(env, apply_bootstrap(repo, admin_env))
+    emulator.enforce_iam()
+    try:
+        yield Rehearsal(repo=repo, env=env, admin_env=admin_env, emulator=emulator)
+    finally:
+        emulator.enforce_iam(False)
 
 
 class StandInApi(http.server.BaseHTTPRequestHandler):
@@ -202,7 +224,7 @@ def test_init_on_an_empty_account(rehearsal: Rehearsal) -> None:
 
     # The stand-in answers with the IMAGE the registered task definition gives the container, which is what
     # the app would report: so the smoke test checks the chain image -> task definition -> /host.
-    container = aws_cli(rehearsal.env, "ecs", "describe-task-definition", "--task-definition",
+    container = aws_cli(rehearsal.admin_env, "ecs", "describe-task-definition", "--task-definition",
                         task["task_definition_arn"])["taskDefinition"]["containerDefinitions"][0]
     assert container["image"] == image["image_uri"]
     image_env = {item["name"]: item["value"] for item in container.get("environment", [])}.get("IMAGE")
@@ -268,7 +290,7 @@ def test_deploy_after_a_source_change_deploys_the_new_task_definition(rehearsal:
     )
     (deployment_id,) = rehearsal.deployments()
     assert deployed.outputs["deployment_id"] == deployment_id
-    info = aws_cli(rehearsal.env, "deploy", "get-deployment", "--deployment-id", deployment_id)["deploymentInfo"]
+    info = aws_cli(rehearsal.admin_env, "deploy", "get-deployment", "--deployment-id", deployment_id)["deploymentInfo"]
     assert info["status"] == "Succeeded"
     assert info["deploymentGroupName"] == check["codedeploy_deployment_group_name"]
     properties = yaml.safe_load(info["revision"]["appSpecContent"]["content"])["Resources"][0]["TargetService"]
@@ -291,7 +313,7 @@ def test_destroy_leaves_nothing_behind(rehearsal: Rehearsal) -> None:
     assert order == ["service", "network", "task", "ecr"]
     for root in ROOTS:
         assert rehearsal.outputs(root) == {}, f"{root} still has outputs"
-    env = rehearsal.env
+    env = rehearsal.admin_env
     assert aws_cli(env, "ecr", "describe-repositories")["repositories"] == []
     assert aws_cli(env, "ecs", "list-task-definitions", "--status", "ACTIVE")["taskDefinitionArns"] == []
     clusters = aws_cli(env, "ecs", "list-clusters")["clusterArns"]

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,14 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "Tests" / "aws-emulator"))
+
+from emulator import (  # noqa: E402  (the emulator's own helpers)
+    administrator_credentials,
+    set_iam_enforcement,
+    web_identity_credentials,
+)
+
 REGION = "eu-west-2"
 ACCOUNT = "123456789012"
 FAKES = Path(__file__).resolve().parent / "fakes"
@@ -40,6 +49,26 @@ class Emulator:
 
     def deployments_never_progress(self) -> None:
         self.control.unlink(missing_ok=True)
+
+    def client(self, service: str, env: dict[str, str]):  # noqa: ANN201 (a boto3 client)
+        import boto3
+
+        return boto3.client(service, endpoint_url=self.url, region_name=REGION,
+                            aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+                            aws_session_token=env.get("AWS_SESSION_TOKEN"))
+
+    def administrator(self, env: dict[str, str]) -> dict[str, str]:
+        """`env` signed as a new IAM user with AdministratorAccess (who applies the bootstrap root by hand)."""
+        return dict(env, **administrator_credentials(self.client("iam", env)))
+
+    def deploy_role(self, env: dict[str, str], role_arn: str) -> dict[str, str]:
+        """`env` signed as the deploy role, assumed the way the workflows do (see web_identity_credentials for
+        what is faked: the OIDC token)."""
+        return dict(env, **web_identity_credentials(self.client("sts", env), role_arn))
+
+    def enforce_iam(self, on: bool = True) -> None:
+        """Every call must (on) or need not (off) be allowed by its caller's IAM policies."""
+        set_iam_enforcement(self.url, on)
 
 
 def scripts_env(emulator: Emulator, docker_log: Path) -> dict[str, str]:

@@ -31,6 +31,11 @@ output "deploy_role_arn" {
   value       = aws_iam_role.deploy.arn
 }
 
+output "deploy_policy_arns" {
+  description = "ARNs of the deploy role's managed policies, by concern (state, images, network, service, delivery, iam)."
+  value       = { for concern, policy in aws_iam_policy.deploy : concern => policy.arn }
+}
+
 output "oidc_provider_arn" {
   description = "ARN of the GitHub OIDC provider."
   value       = local.oidc_provider_arn

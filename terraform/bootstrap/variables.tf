@@ -37,18 +37,20 @@ variable "noncurrent_state_retention_days" {
 ################################################################################
 
 variable "github_repository" {
-  description = "GitHub repository (owner/name) whose workflows may assume the deploy role. Required."
+  description = "GitHub repository (owner/name) whose workflows may assume the deploy role; owner up to 39 and name up to 100 characters (GitHub's limits). Required."
   type        = string
   nullable    = false
 
+  # Bounded so that the trust policy stays within IAM's 2,048 characters (checked on the largest plan by
+  # Tests/terraform).
   validation {
-    condition     = can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", var.github_repository))
-    error_message = "github_repository must be owner/name, e.g. octo-org/fargate-auto-scaled-backend."
+    condition     = can(regex("^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$", var.github_repository))
+    error_message = "github_repository must be owner/name (owner up to 39, name up to 100 characters), e.g. octo-org/fargate-auto-scaled-backend."
   }
 }
 
 variable "github_oidc_subjects" {
-  description = "Token subjects (after repo:<github_repository>:) allowed to assume the deploy role, e.g. ref:refs/heads/main or environment:production; * wildcards allowed. Default: [\"ref:refs/heads/main\"]."
+  description = "Token subjects (after repo:<github_repository>:) allowed to assume the deploy role, e.g. ref:refs/heads/main or environment:production; * wildcards allowed. 1-5 subjects of up to 128 characters. Default: [\"ref:refs/heads/main\"]."
   type        = list(string)
   default     = ["ref:refs/heads/main"]
   nullable    = false
@@ -56,6 +58,12 @@ variable "github_oidc_subjects" {
   validation {
     condition     = length(var.github_oidc_subjects) > 0 && alltrue([for s in var.github_oidc_subjects : can(regex("^(ref:refs/(heads|tags)/|environment:|pull_request$)", s))])
     error_message = "github_oidc_subjects must be a non-empty list of ref:refs/heads/..., ref:refs/tags/..., environment:... or pull_request."
+  }
+
+  # Each subject adds to the trust policy, which IAM caps at 2,048 characters ("IAM and AWS STS quotas").
+  validation {
+    condition     = length(var.github_oidc_subjects) <= 5 && alltrue([for s in var.github_oidc_subjects : length(s) <= 128])
+    error_message = "github_oidc_subjects may hold at most 5 subjects of at most 128 characters (the trust policy must stay within IAM's 2,048 characters)."
   }
 }
 
@@ -74,17 +82,5 @@ variable "deploy_role_name" {
   validation {
     condition     = var.deploy_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.deploy_role_name))
     error_message = "deploy_role_name must be 1-64 characters of letters, digits and +=,.@_-."
-  }
-}
-
-variable "target_group_names" {
-  description = "Target group names the deploy role may manage; must match the service root's blue_target_group_name and green_target_group_name. Default: [\"fargate-backend-blue\", \"fargate-backend-green\"]."
-  type        = list(string)
-  default     = ["fargate-backend-blue", "fargate-backend-green"]
-  nullable    = false
-
-  validation {
-    condition     = length(var.target_group_names) > 0 && alltrue([for n in var.target_group_names : can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$", n))])
-    error_message = "target_group_names must be a non-empty list of valid target group names (1-32 letters, digits, hyphens)."
   }
 }

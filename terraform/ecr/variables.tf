@@ -8,8 +8,8 @@ variable "repository_name" {
   default     = null
 
   validation {
-    condition     = var.repository_name == null || can(regex("^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$", var.repository_name))
-    error_message = "repository_name must be a valid ECR repository name (lowercase, digits, . _ - and / separators)."
+    condition     = var.repository_name == null ? true : length(var.repository_name) >= 2 && length(var.repository_name) <= 256 && can(regex("^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$", var.repository_name))
+    error_message = "repository_name must be a valid ECR repository name (2-256 characters: lowercase, digits, . _ - and / separators)."
   }
 }
 

@@ -33,14 +33,6 @@ override_resource {
   }
 }
 
-override_resource {
-  target          = aws_iam_policy.deploy
-  override_during = plan
-  values = {
-    arn = "arn:aws:iam::123456789012:policy/fargate-auto-scaled-backend-deploy-policy"
-  }
-}
-
 variables {
   state_bucket      = "fasb-test-tfstate"
   github_repository = "octo-org/fargate-auto-scaled-backend"
@@ -111,34 +103,41 @@ run "deploy_policy_is_scoped_to_the_project" {
   command = plan
 
   assert {
-    condition = alltrue(flatten([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : [
+    condition = alltrue(flatten([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) : [
       for a in s.Action : !endswith(a, ":*") && a != "*"
     ]]))
     error_message = "No statement grants a whole service (service:*)."
   }
 
   assert {
-    condition = alltrue([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+    condition = alltrue([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) :
     contains(["Allow", "Deny"], s.Effect) && length(s.Action) > 0 && length(s.Resource) > 0])
     error_message = "Every statement allows or denies a list of actions on a list of resources."
   }
 
   assert {
-    condition = toset([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s.Sid if s.Effect == "Deny"]) == toset([
+    condition = toset([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) : s.Sid if s.Effect == "Deny"]) == toset([
       "DenyDeployRoleSelfModification", "DenyDeployPolicyModification",
     ])
     error_message = "The only Deny statements are those protecting the deploy role and its policy."
   }
 
   assert {
-    condition = alltrue(flatten([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : [
-      for r in s.Resource : r == "*" || strcontains(r, "fargate-auto-scaled-backend") || strcontains(r, "fasb-test-tfstate") || strcontains(r, "fargate-backend-") || strcontains(r, ":apigateway:") || strcontains(r, "deploymentconfig:") || strcontains(r, "iam::aws:policy/")
+    condition = alltrue(flatten([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) : [
+      for r in s.Resource : r == "*" || strcontains(r, "fargate-auto-scaled-backend") || strcontains(r, "fasb-test-tfstate") || strcontains(r, ":apigateway:") || strcontains(r, "deploymentconfig:") || strcontains(r, "iam::aws:policy/")
     ]]))
-    error_message = "Named resources are this project's (name prefix, state bucket, target groups) or AWS-owned."
+    error_message = "Named resources are this project's (name prefix, state bucket) or AWS-owned."
   }
 
   assert {
-    condition = toset(flatten([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s.Resource if s.Sid == "EcsClusterAndService"])) == toset([
+    condition = one([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) : s.Resource if s.Sid == "ElbWrite"])[3] == (
+      "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-*/*"
+    )
+    error_message = "Target groups are managed by the <project_name>- prefix the service root names them with."
+  }
+
+  assert {
+    condition = toset(flatten([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) : s.Resource if s.Sid == "EcsClusterAndService"])) == toset([
       "arn:aws:ecs:eu-west-2:123456789012:cluster/fargate-auto-scaled-backend",
       "arn:aws:ecs:eu-west-2:123456789012:service/fargate-auto-scaled-backend/*",
       "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:*",
@@ -147,15 +146,28 @@ run "deploy_policy_is_scoped_to_the_project" {
   }
 
   assert {
-    condition = one([for s in jsondecode(aws_iam_policy.deploy.policy).Statement : s.Condition["StringEquals"]["iam:PassedToService"] if s.Sid == "IamPassProjectRoles"]) == [
+    condition = one([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) : s.Condition["StringEquals"]["iam:PassedToService"] if s.Sid == "IamPassProjectRoles"]) == [
       "ecs-tasks.amazonaws.com", "codedeploy.amazonaws.com",
     ]
     error_message = "Project roles may be passed only to ECS tasks and CodeDeploy."
   }
 
   assert {
-    condition     = aws_iam_role_policy_attachment.deploy.policy_arn == aws_iam_policy.deploy.arn
-    error_message = "The scoped policy is attached to the deploy role."
+    condition = (
+      toset(keys(aws_iam_role_policy_attachment.deploy)) == toset(keys(aws_iam_policy.deploy)) &&
+      alltrue([for a in aws_iam_role_policy_attachment.deploy : a.role == aws_iam_role.deploy.name])
+    )
+    error_message = "Every deploy policy is attached to the deploy role."
+  }
+
+  assert {
+    condition     = length(aws_iam_policy.deploy) > 1 && length(aws_iam_policy.deploy) <= 10
+    error_message = "The deploy permissions are split into several managed policies, at most the 10 a role may have attached."
+  }
+
+  assert {
+    condition     = length(distinct([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) : s.Sid])) == length(flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]))
+    error_message = "Every statement appears once across the deploy policies."
   }
 }
 
@@ -165,7 +177,7 @@ run "deploy_role_cannot_modify_itself" {
   command = plan
 
   assert {
-    condition = anytrue([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+    condition = anytrue([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) :
       s.Effect == "Deny" && contains(s.Resource, "arn:aws:iam::123456789012:role/fargate-auto-scaled-backend-deploy") &&
       length(setsubtract([
         "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
@@ -177,15 +189,15 @@ run "deploy_role_cannot_modify_itself" {
   }
 
   assert {
-    condition = anytrue([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
-      s.Effect == "Deny" && contains(s.Resource, "arn:aws:iam::123456789012:policy/fargate-auto-scaled-backend-deploy-policy") &&
+    condition = anytrue([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) :
+      s.Effect == "Deny" && toset(s.Resource) == toset([for p in aws_iam_policy.deploy : "arn:aws:iam::123456789012:policy/${p.name}"]) &&
       length(setsubtract(["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"], s.Action)) == 0
     ])
-    error_message = "A Deny statement stops the deploy role from replacing or deleting its own managed policy."
+    error_message = "A Deny statement stops the deploy role from replacing or deleting any of its own managed policies."
   }
 
   assert {
-    condition = alltrue([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+    condition = alltrue([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) :
       endswith(trimsuffix(one(s.Resource), "*"), "role/fargate-auto-scaled-backend-") if s.Sid == "IamProjectRoles"
     ])
     error_message = "Project roles are still managed by pattern (the Deny is what excludes the deploy role)."
@@ -200,7 +212,7 @@ run "renamed_deploy_role_is_still_denied_self_modification" {
   }
 
   assert {
-    condition = one([for s in jsondecode(aws_iam_policy.deploy.policy).Statement :
+    condition = one([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) :
     s.Resource if s.Sid == "DenyDeployRoleSelfModification"]) == ["arn:aws:iam::123456789012:role/fargate-auto-scaled-backend-ci"]
     error_message = "The Deny names the deploy role's actual ARN when deploy_role_name overrides it."
   }
@@ -266,10 +278,18 @@ run "reject_deploy_role_name_with_space" {
   expect_failures = [var.deploy_role_name]
 }
 
-run "reject_target_group_names_over_32" {
+run "reject_github_repository_owner_over_39" {
   command = plan
   variables {
-    target_group_names = ["fargate-auto-scaled-backend-green"]
+    github_repository = "o123456789012345678901234567890123456789/name"
   }
-  expect_failures = [var.target_group_names]
+  expect_failures = [var.github_repository]
+}
+
+run "reject_github_oidc_subjects_more_than_5" {
+  command = plan
+  variables {
+    github_oidc_subjects = ["ref:refs/heads/a", "ref:refs/heads/b", "ref:refs/heads/c", "ref:refs/heads/d", "ref:refs/heads/e", "ref:refs/heads/f"]
+  }
+  expect_failures = [var.github_oidc_subjects]
 }
