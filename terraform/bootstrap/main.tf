@@ -165,7 +165,8 @@ locals {
       "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/${local.name}*",
       "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/apigateway/${local.name}*",
     ]
-    alarms = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.name}-*"
+    alarms    = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.name}-*"
+    dashboard = "arn:${local.partition}:cloudwatch::${local.account_id}:dashboard/${local.name}"
     # Target groups are named <project_name>-<colour> by the service root.
     elb = [
       "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account_id}:loadbalancer/app/${local.name}/*",
@@ -337,15 +338,24 @@ locals {
     # Blue/green deployments (CodeDeploy), CPU step scaling and the alarms that drive both.
     delivery = [
       {
+        # SetAlarmState: the Scale test workflow's drill mode (scripts/scale/scale-test drill).
         Sid      = "CloudWatchProjectAlarms"
         Effect   = "Allow"
-        Action   = ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"]
+        Action   = ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource", "cloudwatch:SetAlarmState"]
         Resource = [local.arn.alarms]
       },
       {
+        # The service root's dashboard (dashboards are global: no region in the ARN).
+        Sid      = "CloudWatchProjectDashboard"
+        Effect   = "Allow"
+        Action   = ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"]
+        Resource = [local.arn.dashboard]
+      },
+      {
+        # No resource-level permissions: metric reads (scale-test samples CPUUtilization) and listings.
         Sid      = "CloudWatchRead"
         Effect   = "Allow"
-        Action   = ["cloudwatch:DescribeAlarms"]
+        Action   = ["cloudwatch:DescribeAlarms", "cloudwatch:ListDashboards", "cloudwatch:GetMetricStatistics", "cloudwatch:GetMetricData"]
         Resource = ["*"]
       },
       {
