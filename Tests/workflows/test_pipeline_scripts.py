@@ -439,3 +439,54 @@ def test_destroy_refuses_an_unknown_root_before_touching_anything() -> None:
 def test_terraform_root_refuses_a_path_as_root() -> None:
     result = run("terraform-root.sh", "apply", "../bootstrap", env={"PATH": os.environ["PATH"]})
     assert result.code == 1 and "plain directory name" in result.stderr
+
+
+# MARK: - terraform-root.sh against a state in the emulator's S3
+
+
+STATE_BUCKET = "scripts-tfstate"
+UNREADABLE_STATE = Path(__file__).resolve().parent / "fakes" / "unreadable-state"
+
+
+@pytest.fixture
+def probe_root(aws: dict[str, str], emulator, tmp_path: Path) -> dict[str, str]:
+    """A Terraform directory with one root, `probe`, holding one terraform_data resource (built into
+    Terraform: no provider to install), its state in the emulator's S3; returns the environment for
+    terraform-root.sh."""
+    terraform = tmp_path / "terraform"
+    (terraform / "probe").mkdir(parents=True)
+    (terraform / "probe" / "main.tf").write_text('terraform {\n  backend "s3" {}\n}\n\nresource "terraform_data" "this" {}\n')
+    (terraform / "config.tfvars").write_text('aws_region = "%s"\n' % REGION)
+    backend = tmp_path / "backend.hcl"
+    backend.write_text((REPO / "Tests" / "terraform" / "backend.hcl.tpl").read_text()
+                       .replace("@BUCKET@", STATE_BUCKET).replace("@REGION@", REGION)
+                       .replace("@ENDPOINT@", emulator.url))
+    aws_cli(aws, "s3api", "create-bucket", "--bucket", STATE_BUCKET,
+            "--create-bucket-configuration", f"LocationConstraint={REGION}")
+    return dict(aws, TERRAFORM_DIR=str(terraform), TF_BACKEND_CONFIG=str(backend), TF_CLI_CONFIG_FILE="/dev/null")
+
+
+def test_destroy_skips_a_root_whose_state_is_empty(probe_root: dict[str, str]) -> None:
+    """Never applied (or already destroyed): the state reads as empty, so a re-run of Destroy passes it."""
+    result = run("terraform-root.sh", "destroy", "probe", env=probe_root)
+    assert result.code == 0, result.stderr
+    assert "probe has no resources in its state: nothing to destroy" in result.stderr
+
+
+def test_destroy_destroys_a_root_with_resources(probe_root: dict[str, str]) -> None:
+    assert run("terraform-root.sh", "apply", "probe", env=probe_root).code == 0
+    result = run("terraform-root.sh", "destroy", "probe", env=probe_root)
+    assert result.code == 0, result.stderr
+    assert "destroy probe" in result.stderr and "nothing to destroy" not in result.stderr
+    assert "nothing to destroy" in run("terraform-root.sh", "destroy", "probe", env=probe_root).stderr
+
+
+def test_destroy_fails_on_a_state_it_cannot_read(probe_root: dict[str, str]) -> None:
+    """A state read that fails after init (S3 refusing it, a timeout) is not an empty root: Destroy must stop
+    there, or it goes on to delete the roots this one depends on (network, task, ECR) under a running service."""
+    assert run("terraform-root.sh", "apply", "probe", env=probe_root).code == 0
+    env = dict(probe_root, PATH=f"{UNREADABLE_STATE}{os.pathsep}{probe_root['PATH']}")
+    result = run("terraform-root.sh", "destroy", "probe", env=env)
+    assert result.code == 1, result.stderr
+    assert "cannot read the state of probe" in result.stderr
+    assert "nothing to destroy" not in result.stderr

@@ -11,7 +11,8 @@ Usage: scripts/pipeline/terraform-root.sh COMMAND ROOT
   COMMAND  init | apply | destroy | output
            apply    init, then apply with -var-file=terraform/config.tfvars (no prompt)
            destroy  init, then destroy; a root whose state is empty (never applied or already destroyed)
-                    is skipped, so Destroy can be re-run after a partial failure
+                    is skipped, so Destroy can be re-run after a partial failure; a state that cannot be
+                    read fails (exit 1)
            output   init, then print the root's outputs as one JSON object {"name": value, ...} on stdout
                     ({} when the root has no state)
   ROOT     a directory under terraform/ (ecr, task, service, network)
@@ -80,7 +81,14 @@ case "$command" in
     tf apply -input=false -auto-approve -lock-timeout=5m -var-file="$var_file" >&2
     ;;
   destroy)
-    if [ -z "$(tf state list)" ]; then
+    # Only a state that was read and lists nothing is an empty root. A failed read (denied, throttled, timed
+    # out) must stop Destroy here: reading it as empty would go on to destroy the roots this one depends on
+    # (network, task, ECR) under a service that still runs.
+    # `state pull` prints an empty state (exit 0) for a root never applied; `state list` would fail there.
+    if ! state=$(tf state pull) || ! resources=$(jq -e '.resources | length' <<<"$state"); then
+      fatal "cannot read the state of $root (terraform state pull failed, see above); nothing was destroyed. Fix the access to the state bucket and run Destroy again"
+    fi
+    if [ "$resources" -eq 0 ]; then
       log "$root has no resources in its state: nothing to destroy"
       exit 0
     fi
