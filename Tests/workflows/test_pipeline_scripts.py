@@ -281,18 +281,45 @@ def create_service(aws: dict[str, str], cluster: str = "c", service: str = "s") 
     return arn
 
 
-@pytest.fixture
-def deployment_group(aws: dict[str, str]) -> tuple[str, str]:
-    """A CodeDeploy ECS blue/green group for service c/s."""
+def create_group(aws: dict[str, str], *extra: str) -> tuple[str, str]:
+    """A CodeDeploy ECS blue/green group "app"/"group" for service c/s; extra arguments go to
+    create-deployment-group (deployment configuration, blue/green options, automatic rollback)."""
     create_service(aws)
     aws_cli(aws, "deploy", "create-application", "--application-name", "app", "--compute-platform", "ECS")
     aws_cli(
         aws, "deploy", "create-deployment-group", "--application-name", "app", "--deployment-group-name", "group",
         "--service-role-arn", f"arn:aws:iam::{ACCOUNT}:role/codedeploy",
         "--deployment-style", "deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL",
-        "--ecs-services", "clusterName=c,serviceName=s",
+        "--ecs-services", "clusterName=c,serviceName=s", *extra,
     )
     return "app", "group"
+
+
+@pytest.fixture
+def deployment_group(aws: dict[str, str]) -> tuple[str, str]:
+    """A CodeDeploy ECS blue/green group for service c/s, without automatic rollback."""
+    return create_group(aws)
+
+
+# The service root's group: rollback on failure (terraform/service/main.tf auto_rollback_configuration).
+ROLLBACK_ON_FAILURE = ("--auto-rollback-configuration", "enabled=true,events=DEPLOYMENT_FAILURE,DEPLOYMENT_STOP_ON_ALARM")
+
+
+def blue_green(termination_minutes: int, ready: str = "actionOnTimeout=CONTINUE_DEPLOYMENT") -> tuple[str, str]:
+    return ("--blue-green-deployment-configuration", json.dumps({
+        "deploymentReadyOption": dict(item.split("=") for item in ready.split(",")) | (
+            {"waitTimeInMinutes": int(ready.rsplit("=", 1)[1])} if "waitTimeInMinutes" in ready else {}),
+        "terminateBlueInstancesOnDeploymentSuccess": {
+            "action": "TERMINATE", "terminationWaitTimeInMinutes": termination_minutes},
+    }))
+
+
+def deployments_of(aws: dict[str, str]) -> list[dict]:
+    """Every deployment of app/group, oldest first (reading them moves the test double on by one poll)."""
+    ids = aws_cli(aws, "deploy", "list-deployments", "--application-name", "app",
+                  "--deployment-group-name", "group")["deployments"]
+    infos = aws_cli(aws, "deploy", "batch-get-deployments", "--deployment-ids", *ids)["deploymentsInfo"] if ids else []
+    return sorted(infos, key=lambda info: info["createTime"])
 
 
 def deploy(aws: dict[str, str], group: tuple[str, str], *extra: str):
@@ -341,15 +368,60 @@ def test_a_deployment_that_never_ends_fails_at_the_timeout(
     with a rollback request (so the next Deploy is not refused), and exit 1."""
     emulator.deployments_never_progress()
     started = time.monotonic()
-    result = deploy(aws, deployment_group, "--timeout", "3")
+    result = deploy(aws, deployment_group, "--timeout", "3", "--rollback-timeout", "2")
     elapsed = time.monotonic() - started
     assert result.code == 1
     assert "still Created after 3s; stopped it and asked CodeDeploy to roll back" in result.stderr
     assert elapsed < 30, "the watcher must stop at its deadline"
     deployment_id = re.search(r"deployment (\S+) still", result.stderr).group(1)
     info = aws_cli(aws, "deploy", "get-deployment", "--deployment-id", deployment_id)["deploymentInfo"]
-    assert (info["status"], info["rollbackInfo"]["rollbackMessage"]) == (
-        "Stopped", "fake: automatic rollback requested: True")
+    assert info["status"] == "Stopped"
+    rollback_id = info["rollbackInfo"]["rollbackDeploymentId"]
+    # The rollback never progresses either (no control file): followed for --rollback-timeout, then reported.
+    assert f"rollback {rollback_id} still Created after 2s" in result.stderr
+
+
+def test_a_failed_deployment_is_followed_until_its_rollback_ends(
+    aws: dict[str, str], emulator
+) -> None:
+    """CodeDeploy rolls a failed deployment back with a deployment of its own; the job ends only after it, so
+    the next Deploy does not meet it, and says how it ended."""
+    group = create_group(aws, *ROLLBACK_ON_FAILURE)
+    emulator.control.write_text(json.dumps({"status": "Failed", "afterPolls": 2,
+                                            "rollback": {"status": "Succeeded", "afterPolls": 3}}))
+    result = deploy(aws, group, "--timeout", "30")
+    assert result.code == 1
+    failed, rollback = deployments_of(aws)
+    assert rollback["creator"] == "codeDeployRollback"
+    assert rollback["status"] == "Succeeded", "the watcher returned before the rollback ended"
+    assert f"rollback {rollback['deploymentId']} restored the previous revision" in result.stderr
+    assert failed["rollbackInfo"]["rollbackDeploymentId"] == rollback["deploymentId"]
+
+
+def test_a_failed_rollback_is_reported(aws: dict[str, str], emulator) -> None:
+    group = create_group(aws, *ROLLBACK_ON_FAILURE)
+    emulator.control.write_text(json.dumps({"status": "Failed", "afterPolls": 1,
+                                            "rollback": {"status": "Failed", "afterPolls": 2}}))
+    result = deploy(aws, group, "--timeout", "30")
+    assert result.code == 1
+    assert re.search(r"its rollback \S+ is Failed: check the service", result.stderr), result.stderr
+
+
+def test_a_deploy_while_a_deployment_runs_names_it_instead_of_failing_in_codedeploy(
+    aws: dict[str, str], deployment_group: tuple[str, str], emulator
+) -> None:
+    """A cancelled job leaves its deployment running; CodeDeploy refuses a second one
+    (DeploymentLimitExceededException). Deploy says which deployment runs and what to do, and creates none."""
+    emulator.deployments_never_progress()
+    running = aws_cli(aws, "deploy", "create-deployment", "--application-name", "app", "--deployment-group-name",
+                      "group", "--description", "left by a cancelled job")["deploymentId"]
+    result = deploy(aws, deployment_group, "--timeout", "5")
+    assert result.code == 1
+    assert f"deployment {running} is Created (created by user, left by a cancelled job)" in result.stderr
+    assert "already has a deployment in progress" in result.stderr
+    assert f"aws deploy stop-deployment --deployment-id ID --auto-rollback-enabled" in result.stderr
+    assert "DeploymentLimitExceededException" not in result.stderr
+    assert [info["deploymentId"] for info in deployments_of(aws)] == [running]
 
 
 def test_watching_an_unknown_deployment_fails(aws: dict[str, str]) -> None:
