@@ -562,3 +562,71 @@ def test_destroy_fails_on_a_state_it_cannot_read(probe_root: dict[str, str]) -> 
     assert result.code == 1, result.stderr
     assert "cannot read the state of probe" in result.stderr
     assert "nothing to destroy" not in result.stderr
+
+
+# MARK: - deployment-budget.sh and the watcher's deadline
+
+
+def budget(aws: dict[str, str], *extra: str) -> dict[str, int]:
+    result = run("deployment-budget.sh", "--application", "app", "--deployment-group", "group", *extra, env=aws)
+    assert result.code == 0, result.stderr
+    return {key: int(value) for key, value in result.outputs.items()}
+
+
+def test_budget_covers_a_linear_shift_and_the_termination_wait(aws: dict[str, str]) -> None:
+    """ECSLinear10PercentEvery3Minutes shifts 10 % every 3 minutes (ten steps) and the group keeps the old
+    tasks 60 minutes after: Succeeded comes after both, so the watch and the job must outlast them (the old
+    fixed 1800 s watch did not)."""
+    create_group(aws, "--deployment-config-name", "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+                 *blue_green(termination_minutes=60))
+    sized = budget(aws, "--startup-minutes", "20")
+    shift_and_wait = (10 * 3 + 60) * 60
+    assert sized["watch_timeout_seconds"] >= shift_and_wait + 20 * 60
+    assert sized["job_timeout_minutes"] * 60 > sized["watch_timeout_seconds"]
+
+
+def test_budget_grows_with_the_ready_wait_and_shrinks_for_all_at_once(aws: dict[str, str]) -> None:
+    create_group(aws, "--deployment-config-name", "CodeDeployDefault.ECSAllAtOnce", *blue_green(termination_minutes=5))
+    quick = budget(aws)
+    aws_cli(aws, "deploy", "update-deployment-group", "--application-name", "app",
+            "--current-deployment-group-name", "group",
+            *blue_green(termination_minutes=5, ready="actionOnTimeout=STOP_DEPLOYMENT,waitTimeInMinutes=30"))
+    waiting = budget(aws)
+    assert waiting["watch_timeout_seconds"] - quick["watch_timeout_seconds"] == 30 * 60
+
+
+def test_budget_fits_githubs_job_limit_by_leaving_the_termination_wait_to_codedeploy(aws: dict[str, str]) -> None:
+    """termination_wait_minutes may be 2880 (48 h); a GitHub-hosted job ends after 6 h. The watch is cut to fit
+    (the watcher then leaves a fully shifted deployment running) and says so."""
+    create_group(aws, "--deployment-config-name", "CodeDeployDefault.ECSCanary10Percent15Minutes",
+                 *blue_green(termination_minutes=2880))
+    result = run("deployment-budget.sh", "--application", "app", "--deployment-group", "group", env=aws)
+    assert result.code == 0, result.stderr
+    assert int(result.outputs["job_timeout_minutes"]) <= 360
+    assert int(result.outputs["watch_timeout_seconds"]) >= (15 + 20) * 60
+    assert "termination wait is left to CodeDeploy" in result.stderr
+
+
+def test_budget_refuses_a_group_that_cannot_shift_within_a_job(aws: dict[str, str]) -> None:
+    create_group(aws, "--deployment-config-name", "CodeDeployDefault.ECSAllAtOnce",
+                 *blue_green(termination_minutes=0, ready="actionOnTimeout=STOP_DEPLOYMENT,waitTimeInMinutes=400"))
+    result = run("deployment-budget.sh", "--application", "app", "--deployment-group", "group", env=aws)
+    assert result.code == 1 and "before its traffic has shifted" in result.stderr
+
+
+def test_budget_of_a_missing_group_is_a_clear_error(aws: dict[str, str]) -> None:
+    result = run("deployment-budget.sh", "--application", "app", "--deployment-group", "nope", env=aws)
+    assert result.code == 1 and "cannot read deployment group app/nope" in result.stderr
+
+
+def test_a_fully_shifted_deployment_is_never_stopped_at_the_deadline(
+    aws: dict[str, str], deployment_group: tuple[str, str], emulator
+) -> None:
+    """At the deadline all traffic is on the new tasks and CodeDeploy only waits to terminate the old ones:
+    stopping now would roll back a healthy deployment. The watcher leaves it to finish and passes."""
+    emulator.control.write_text(json.dumps({"status": "Succeeded", "afterPolls": 10_000, "trafficShiftedAfterPolls": 2}))
+    result = deploy(aws, deployment_group, "--timeout", "3")
+    assert result.code == 0, result.stderr
+    assert "traffic fully shifted" in result.stderr
+    (info,) = deployments_of(aws)
+    assert info["status"] == "InProgress" and not info.get("rollbackInfo")

@@ -62,6 +62,18 @@ def test_deploy_builds_applies_checks_then_deploys() -> None:
     assert triggers(load("deploy.yml")) == {"push": {"branches": ["main"]}}
 
 
+def test_deploy_watch_and_job_timeout_follow_the_deployment_group() -> None:
+    """A fixed watch (1800 s) and job timeout (40 min) stopped healthy Linear deployments with a termination
+    wait; both now come from deployment-budget.sh, which reads the group."""
+    deploy = jobs("deploy.yml")
+    budget = [step for step in deploy["check"]["steps"] if "deployment-budget.sh" in step.get("run", "")]
+    assert len(budget) == 1 and budget[0]["id"] == "budget"
+    assert deploy["deploy"]["timeout-minutes"] == "${{ fromJSON(needs.check.outputs.job_timeout_minutes) }}"
+    (watch,) = [step for step in deploy["deploy"]["steps"] if "create-deployment.sh" in step.get("run", "")]
+    assert '--timeout "$WATCH_TIMEOUT"' in watch["run"]
+    assert watch["env"]["WATCH_TIMEOUT"] == "${{ needs.check.outputs.watch_timeout_seconds }}"
+
+
 def test_destroy_runs_service_network_task_ecr() -> None:
     assert order("destroy.yml") == ["service", "network", "task", "ecr"]
     assert {spec["with"]["command"] for spec in jobs("destroy.yml").values()} == {"destroy"}
