@@ -630,3 +630,31 @@ def test_a_fully_shifted_deployment_is_never_stopped_at_the_deadline(
     assert "traffic fully shifted" in result.stderr
     (info,) = deployments_of(aws)
     assert info["status"] == "InProgress" and not info.get("rollbackInfo")
+
+
+# MARK: - no redeploy of a rolled-back revision
+
+
+def test_a_rolled_back_revision_is_not_deployed_again_by_an_unrelated_push(aws: dict[str, str], emulator) -> None:
+    """After a rollback the service runs N while the task root still holds the failed N+1. The next push (a
+    README change: same image, same task definition) must not deploy N+1 again, and says why."""
+    group = create_group(aws, *ROLLBACK_ON_FAILURE)
+    current = run("ecs-check.sh", "--cluster", "c", "--service", "s", env=aws).outputs["task_definition_arn"]
+    emulator.deployments_will("Failed", after_polls=1, code="HEALTH_CONSTRAINTS", message="tasks failed the health check")
+    assert deploy(aws, group, "--timeout", "30").code == 1
+    failed = next(info for info in deployments_of(aws) if info["creator"] == "user")
+
+    decision = run("task-definition-changed.sh", "--current", current, "--new", TASK_DEFINITION,
+                   "--application", "app", "--deployment-group", "group", env=aws)
+    assert (decision.code, decision.outputs) == (0, {"deploy": "false"}), decision.stderr
+    assert f"was deployed in {failed['deploymentId']}" in decision.stderr
+    assert "ended Failed: HEALTH_CONSTRAINTS: tasks failed the health check" in decision.stderr
+
+    retry = run("task-definition-changed.sh", "--current", current, "--new", TASK_DEFINITION,
+                "--application", "app", "--deployment-group", "group", "--retry-rolled-back", env=aws)
+    assert retry.outputs == {"deploy": "true"}
+    newer = TASK_DEFINITION.replace(":3", ":4")
+    fixed = run("task-definition-changed.sh", "--current", current, "--new", newer,
+                "--application", "app", "--deployment-group", "group", env=aws)
+    assert fixed.outputs == {"deploy": "true"}, "a new revision (the fix) deploys"
+    assert "deploy: the service runs" in fixed.stderr

@@ -74,6 +74,13 @@ def test_deploy_watch_and_job_timeout_follow_the_deployment_group() -> None:
     assert watch["env"]["WATCH_TIMEOUT"] == "${{ needs.check.outputs.watch_timeout_seconds }}"
 
 
+def test_deploy_checks_codedeploys_history_before_deploying() -> None:
+    """The comparison is given the CodeDeploy group, so a rolled-back revision is not deployed again."""
+    (compare,) = [step for step in jobs("deploy.yml")["check"]["steps"] if step.get("id") == "compare"]
+    assert '--application "$APPLICATION" --deployment-group "$DEPLOYMENT_GROUP"' in compare["run"]
+    assert compare["env"]["APPLICATION"] == "${{ steps.service.outputs.codedeploy_app_name }}"
+
+
 def test_destroy_runs_service_network_task_ecr() -> None:
     assert order("destroy.yml") == ["service", "network", "task", "ecr"]
     assert {spec["with"]["command"] for spec in jobs("destroy.yml").values()} == {"destroy"}
