@@ -3,6 +3,7 @@ in shell), and that every script they call exists — the same scripts the rehea
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from workflow_support import REPO
 WORKFLOWS = REPO / ".github" / "workflows"
 ACTIONS = REPO / ".github" / "actions"
 FILES = sorted(WORKFLOWS.glob("*.yml")) + sorted(ACTIONS.glob("*/action.yml"))
+RUNTIMES = json.loads((Path(__file__).resolve().parent / "data" / "action_runtimes.json").read_text())
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
 
 
@@ -101,6 +103,41 @@ def test_remote_actions_are_pinned_to_a_commit_with_its_version(path: Path) -> N
     for line in path.read_text().splitlines():
         if re.match(r"^\s*(-\s+)?uses:", line) and "$/" not in line:
             assert PINNED.match(line), f"{path.name}: not pinned to a full SHA with a version comment: {line.strip()}"
+
+
+def remote_actions(path: Path) -> list[tuple[str, str]]:
+    """(owner/name@sha, version comment) of every remote action a file uses."""
+    found = re.findall(r"^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w./-]+@[0-9a-f]{40}) # (v[\d.]+)", path.read_text(), re.M)
+    return [(ref, version) for ref, version in found]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name if path.parent == WORKFLOWS else path.parent.name)
+def test_no_action_runs_on_a_retired_node(path: Path) -> None:
+    """GitHub's runners no longer have Node 20 (or older): an action whose action.yml says `using: node20` at
+    the pinned commit fails to start. Checked for every commit whose metadata is recorded; the version comment
+    must be that commit's tag."""
+    for ref, version in remote_actions(path):
+        known = RUNTIMES["actions"].get(ref)
+        if known is None:
+            continue
+        assert known["using"] not in RUNTIMES["retired"], f"{path.name}: {ref} ({version}) runs on {known['using']}"
+        assert known["version"] == version, f"{path.name}: {ref} is {known['version']}, not {version}"
+
+
+def test_every_pinned_action_has_its_runtime_recorded() -> None:
+    """A pin moved without recording its runtime would pass the check above unseen."""
+    unknown = {ref for path in FILES for ref, _ in remote_actions(path)} - set(RUNTIMES["actions"])
+    assert not unknown, f"record runs.using of {sorted(unknown)} in Tests/workflows/data/action_runtimes.json"
+
+
+def test_the_runtime_check_refuses_a_node20_action(tmp_path: Path) -> None:
+    """The check can fail: the previous pins (Node 20) are refused."""
+    retired = [ref for ref, meta in RUNTIMES["actions"].items() if meta["using"] in RUNTIMES["retired"]]
+    assert retired
+    workflow = tmp_path / "old.yml"
+    workflow.write_text("".join(f"      - uses: {ref} # {RUNTIMES['actions'][ref]['version']}\n" for ref in retired))
+    with pytest.raises(AssertionError, match="runs on node20"):
+        test_no_action_runs_on_a_retired_node(workflow)
 
 
 @pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yml")), ids=lambda path: path.name)
