@@ -658,3 +658,63 @@ def test_a_rolled_back_revision_is_not_deployed_again_by_an_unrelated_push(aws: 
                 "--application", "app", "--deployment-group", "group", env=aws)
     assert fixed.outputs == {"deploy": "true"}, "a new revision (the fix) deploys"
     assert "deploy: the service runs" in fixed.stderr
+
+
+# MARK: - one region
+
+
+def test_a_region_other_than_terraforms_is_refused(probe_root: dict[str, str]) -> None:
+    """The CLI and the state backend follow AWS_REGION, Terraform follows config.tfvars: when they differ the
+    pipeline would look for the stack where Terraform did not put it. Stop, naming both."""
+    result = run("terraform-root.sh", "apply", "probe", env=dict(probe_root, AWS_REGION="us-east-1"))
+    assert result.code == 1
+    assert f"AWS_REGION is us-east-1 but" in result.stderr and f"deploys to {REGION}" in result.stderr
+    assert "init probe" not in result.stderr, "nothing may run in the wrong region"
+
+
+def test_the_region_defaults_to_terraforms(probe_root: dict[str, str]) -> None:
+    env = {key: value for key, value in probe_root.items() if key not in ("AWS_REGION", "AWS_DEFAULT_REGION")}
+    result = run("terraform-root.sh", "apply", "probe", env=env)
+    assert result.code == 0, result.stderr
+
+
+# MARK: - stale state locks
+
+
+def plant_lock(aws: dict[str, str], tmp_path: Path, minutes_old: int) -> str:
+    """A lock object as Terraform's S3-native locking writes it, left by a job that ended long ago."""
+    created = time.strftime("%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime(time.time() - minutes_old * 60))
+    lock_id = "5c3b8a0e-0000-4000-8000-00000000beef"
+    body = tmp_path / "lock.json"
+    body.write_text(json.dumps({"ID": lock_id, "Operation": "OperationTypeApply", "Info": "", "Who": "runner@fv-az1",
+                                "Version": "1.11.4", "Created": created, "Path": f"{STATE_BUCKET}/probe.tfstate"}))
+    aws_cli(aws, "s3api", "put-object", "--bucket", STATE_BUCKET, "--key", "probe.tfstate.tflock", "--body", str(body))
+    return lock_id
+
+
+def test_a_stale_lock_fails_at_once_with_the_exact_unlock_command(probe_root: dict[str, str], tmp_path: Path) -> None:
+    """A cancelled job's lock would make every later run wait and fail. It is reported at once with the
+    command that removes it; nothing is unlocked until that command runs."""
+    assert run("terraform-root.sh", "apply", "probe", env=probe_root).code == 0
+    lock_id = plant_lock(probe_root, tmp_path, minutes_old=120)
+    started = time.monotonic()
+    result = run("terraform-root.sh", "apply", "probe", env=probe_root)
+    assert result.code == 1
+    assert time.monotonic() - started < 60, "a stale lock is not waited for"
+    command = f"scripts/pipeline/terraform-root.sh force-unlock probe {lock_id}"
+    assert command in result.stderr and "runner@fv-az1" in result.stderr
+    assert aws_cli(probe_root, "s3api", "head-object", "--bucket", STATE_BUCKET, "--key", "probe.tfstate.tflock")
+
+    unlocked = run(*command.split()[0].split("/")[-1:], *command.split()[1:], env=probe_root)
+    assert unlocked.code == 0, unlocked.stderr
+    assert run("terraform-root.sh", "apply", "probe", env=probe_root).code == 0
+
+
+def test_a_recent_lock_is_waited_for_not_reported_stale(probe_root: dict[str, str], tmp_path: Path) -> None:
+    """A lock younger than any job may belong to a run in progress: wait (TF_LOCK_TIMEOUT), never unlock."""
+    assert run("terraform-root.sh", "apply", "probe", env=probe_root).code == 0
+    plant_lock(probe_root, tmp_path, minutes_old=2)
+    result = run("terraform-root.sh", "apply", "probe", env=dict(probe_root, TF_LOCK_TIMEOUT="2s"))
+    assert result.code == 1
+    assert "waiting up to 2s" in result.stderr and "force-unlock" not in result.stderr
+    assert aws_cli(probe_root, "s3api", "head-object", "--bucket", STATE_BUCKET, "--key", "probe.tfstate.tflock")

@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
 done
 [[ -n $application && -n $group ]] || { usage >&2; exit 2; }
 require_cmd aws jq sha256sum
+pipeline_region
 here=$(dirname "$0")
 
 appspec=$("$here/render-appspec.sh" "${appspec_args[@]}")

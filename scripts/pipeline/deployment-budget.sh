@@ -38,6 +38,7 @@ for value in "$startup" "$max_job" "$overhead"; do
   [[ $value =~ ^[0-9]{1,5}$ ]] || fatal "minutes must be whole numbers, got '$value'"
 done
 require_cmd aws jq
+pipeline_region
 
 group_info=$(aws deploy get-deployment-group --application-name "$application" --deployment-group-name "$group" \
   --query deploymentGroupInfo --output json) || fatal "cannot read deployment group $application/$group"

@@ -32,6 +32,7 @@ done
   fatal "give both --cluster and --service, or neither"
 
 require_cmd aws jq
+pipeline_region
 app_name='' group_name=''
 if [ -z "$cluster" ]; then
   outputs=$("$(dirname "$0")/terraform-root.sh" output service)

@@ -39,6 +39,7 @@ registry=${BASH_REMATCH[1]} repository_name=${BASH_REMATCH[2]}
 [[ $tag =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || fatal "'$tag' is not a valid image tag"
 source_dir=${source_dir:-$(pipeline_repo_root)}
 require_cmd aws
+pipeline_region
 
 # Prints the digest ECR has for the tag, or nothing when the tag is not there. Other errors stop the script.
 ecr_digest() {
