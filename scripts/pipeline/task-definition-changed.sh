@@ -60,13 +60,12 @@ if [ -n "$application" ]; then
     --include-only-statuses Failed Stopped --query deployments --output json) ||
     fatal "cannot list the deployments of $application/$group"
   infos='[]'
-  # BatchGetDeployments takes at most 25 ids.
-  for ((start = 0; start < $(jq length <<<"$ids"); start += 25)); do
-    mapfile -t chunk < <(jq -r --argjson start "$start" '.[$start:$start + 25][]' <<<"$ids")
-    batch=$(aws deploy batch-get-deployments --deployment-ids "${chunk[@]}" --query deploymentsInfo --output json) ||
-      fatal "cannot read the deployments of $application/$group"
-    infos=$(jq -c --argjson batch "$batch" '. + $batch' <<<"$infos")
-  done
+  # One GetDeployment per ended deployment (the deploy role's permissions; a group's failures are few).
+  while read -r id; do
+    info=$(aws deploy get-deployment --deployment-id "$id" --query deploymentInfo --output json) ||
+      fatal "cannot read deployment $id of $application/$group"
+    infos=$(jq -c --argjson info "$info" '. + [$info]' <<<"$infos")
+  done < <(jq -r '.[]' <<<"$ids")
   rolled_back=$(jq -c --arg arn "$new" '
     map(select(.creator != "codeDeployRollback")
         | select((.revision.appSpecContent.content // "")
