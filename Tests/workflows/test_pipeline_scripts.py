@@ -718,3 +718,29 @@ def test_a_recent_lock_is_waited_for_not_reported_stale(probe_root: dict[str, st
     assert result.code == 1
     assert "waiting up to 2s" in result.stderr and "force-unlock" not in result.stderr
     assert aws_cli(probe_root, "s3api", "head-object", "--bucket", STATE_BUCKET, "--key", "probe.tfstate.tflock")
+
+
+# MARK: - require-roots-unchanged.sh
+
+
+def test_deploy_refuses_when_another_root_would_change(probe_root: dict[str, str]) -> None:
+    """Deploy applies only the task root; a root whose inputs follow it (the service's port) would be left
+    behind. Its plan is checked and Deploy stops, naming what would change and that Init applies it."""
+    follower = Path(probe_root["TERRAFORM_DIR"]) / "follower"
+    follower.mkdir()
+    (follower / "main.tf").write_text(
+        'terraform {\n  backend "s3" {}\n}\n\nvariable "port" {\n  type = number\n}\n\n'
+        'resource "terraform_data" "this" {\n  input = var.port\n}\n')
+    applied = dict(probe_root, TF_VAR_port="3000")
+    assert run("terraform-root.sh", "apply", "follower", env=applied).code == 0
+
+    same = run("require-roots-unchanged.sh", "follower", env=applied, timeout=180)
+    assert same.code == 0, same.stderr
+    assert "the follower root needs no change" in same.stderr
+
+    moved = run("require-roots-unchanged.sh", "follower", env=dict(probe_root, TF_VAR_port="8080"), timeout=180)
+    assert moved.code == 1
+    assert "the follower root would change: terraform_data.this (update)" in moved.stderr
+    assert "run the Init workflow" in moved.stderr
+    # Nothing was applied: the state still holds the old input.
+    assert json.loads(run("terraform-root.sh", "plan", "follower", env=applied).stdout) == []

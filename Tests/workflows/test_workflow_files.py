@@ -83,6 +83,15 @@ def test_deploy_checks_codedeploys_history_before_deploying() -> None:
     assert compare["env"]["APPLICATION"] == "${{ steps.service.outputs.codedeploy_app_name }}"
 
 
+def test_deploy_refuses_changes_that_belong_to_other_roots() -> None:
+    """Before deciding to deploy, the check job plans the roots that follow the task root's outputs."""
+    check = jobs("deploy.yml")["check"]["steps"]
+    runs = [step.get("run", "") for step in check]
+    guard = next(index for index, run in enumerate(runs) if "require-roots-unchanged.sh service network" in run)
+    compare = next(index for index, step in enumerate(check) if step.get("id") == "compare")
+    assert guard < compare
+
+
 def test_destroy_runs_service_network_task_ecr() -> None:
     assert order("destroy.yml") == ["service", "network", "task", "ecr"]
     assert {spec["with"]["command"] for spec in jobs("destroy.yml").values()} == {"destroy"}

@@ -8,8 +8,10 @@ source "$(dirname "$0")/lib/common.sh"
 usage() {
   cat <<'USAGE'
 Usage: scripts/pipeline/terraform-root.sh COMMAND ROOT [LOCK_ID]
-  COMMAND  init | apply | destroy | output | force-unlock
+  COMMAND  init | apply | plan | destroy | output | force-unlock
            apply    init, then apply with -var-file=terraform/config.tfvars (no prompt)
+           plan     init, then plan (changes nothing); prints the resources the plan would change as a
+                    JSON array of "ADDRESS (ACTIONS)" on stdout ([] when none)
            destroy  init, then destroy; a root whose state is empty (never applied or already destroyed)
                     is skipped, so Destroy can be re-run after a partial failure; a state that cannot be
                     read fails (exit 1)
@@ -38,7 +40,7 @@ USAGE
 
 case "${1:-}" in -h | --help) usage; exit 0 ;; esac
 command=${1:-} root=${2:-} lock_id=${3:-}
-case "$command:$#" in init:2 | apply:2 | destroy:2 | output:2 | force-unlock:3) ;; *) usage >&2; exit 2 ;; esac
+case "$command:$#" in init:2 | apply:2 | plan:2 | destroy:2 | output:2 | force-unlock:3) ;; *) usage >&2; exit 2 ;; esac
 case "$root" in '' | */* | .*) fatal "ROOT must be a plain directory name under terraform/, got '$root'" ;; esac
 lock_timeout=${TF_LOCK_TIMEOUT:-5m} stale_minutes=${TF_STALE_LOCK_MINUTES:-60}
 [[ $lock_timeout =~ ^[0-9]+[sm]$ ]] || fatal "TF_LOCK_TIMEOUT must be like 30s or 5m, got '$lock_timeout'"
@@ -120,6 +122,14 @@ case "$command" in
     check_stale_lock
     log "apply $root"
     tf apply -input=false -auto-approve -lock-timeout="$lock_timeout" -var-file="$var_file" >&2
+    ;;
+  plan)
+    log "plan $root"
+    plan_file=$root_dir/.terraform/pipeline.tfplan
+    tf plan -input=false -lock-timeout="$lock_timeout" -var-file="$var_file" -out="$plan_file" >&2
+    tf show -json "$plan_file" | jq -c '[.resource_changes[]? | select(.change.actions != ["no-op"] and .change.actions != ["read"])
+      | "\(.address) (\(.change.actions | join("+")))"]'
+    rm -f "$plan_file"
     ;;
   destroy)
     # Only a state that was read and lists nothing is an empty root. A failed read (denied, throttled, timed
