@@ -57,7 +57,8 @@ check actionlint actionlint
 check zizmor zizmor --offline --quiet .github
 check yamllint yamllint --strict -c .yamllint.yml .
 check shellcheck shellcheck -x scripts/pipeline/*.sh scripts/pipeline/lib/*.sh scripts/test-workflows.sh \
-  Tests/workflows/fakes/docker Tests/workflows/fakes/unreadable-state/terraform
+  Tests/workflows/fakes/docker Tests/workflows/fakes/unreadable-state/terraform \
+  Tests/workflows/fakes/noisy-aws/aws
 
 log "pytest Tests/workflows"
 if ! python3 -m pytest -q -p no:cacheprovider Tests/workflows "${pytest_args[@]}"; then

@@ -744,3 +744,32 @@ def test_deploy_refuses_when_another_root_would_change(probe_root: dict[str, str
     assert "run the Init workflow" in moved.stderr
     # Nothing was applied: the state still holds the old input.
     assert json.loads(run("terraform-root.sh", "plan", "follower", env=applied).stdout) == []
+
+
+# MARK: - the AWS CLI's stderr is not its answer
+
+
+NOISY_AWS = Path(__file__).resolve().parent / "fakes" / "noisy-aws"
+
+
+def noisy(env: dict[str, str]) -> dict[str, str]:
+    return dict(env, PATH=f"{NOISY_AWS}{os.pathsep}{env['PATH']}")
+
+
+def test_ecs_check_reads_the_answer_not_the_clis_warnings(aws: dict[str, str]) -> None:
+    """A warning on stderr (2>&1 mixed it into the JSON) neither breaks the parse nor hides the answer."""
+    arn = create_service(aws)
+    result = run("ecs-check.sh", "--cluster", "c", "--service", "s", env=noisy(aws))
+    assert result.code == 0, result.stderr
+    assert result.outputs["task_definition_arn"] == arn
+    assert "a warning on stderr" in result.stderr, "the warning is passed on to the log"
+    missing = run("ecs-check.sh", "--cluster", "nope", "--service", "nope", env=noisy(aws))
+    assert (missing.code, missing.outputs["service_exists"]) == (0, "false"), missing.stderr
+
+
+def test_ensure_image_reads_the_digest_not_the_clis_warnings(aws: dict[str, str], repository: str, source_tree: Path) -> None:
+    first = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    again = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree),
+                env=noisy(aws))
+    assert again.code == 0, again.stderr
+    assert again.outputs == {"image_uri": first.outputs["image_uri"], "built": "false"}

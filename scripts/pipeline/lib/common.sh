@@ -60,3 +60,18 @@ pipeline_region() {
   fi
   export AWS_REGION=$region AWS_DEFAULT_REGION=$region
 }
+
+# aws_call NAME ARGS...: runs `aws ARGS` with its stdout in the variable NAME and its stderr apart in AWS_STDERR,
+# so a warning the CLI prints (deprecations, a retried request) never corrupts the answer, and an error is
+# matched on its own text. On success the warning is passed on to the log. Returns the CLI's status.
+aws_call() {
+  local name=$1 err out status=0
+  shift
+  err=$(mktemp)
+  out=$(aws "$@" 2>"$err") || status=$?
+  AWS_STDERR=$(<"$err")
+  rm -f "$err"
+  printf -v "$name" '%s' "$out"
+  if [ "$status" -eq 0 ] && [ -n "$AWS_STDERR" ]; then printf '%s\n' "$AWS_STDERR" >&2; fi
+  return "$status"
+}
