@@ -773,3 +773,22 @@ def test_ensure_image_reads_the_digest_not_the_clis_warnings(aws: dict[str, str]
                 env=noisy(aws))
     assert again.code == 0, again.stderr
     assert again.outputs == {"image_uri": first.outputs["image_uri"], "built": "false"}
+
+
+# MARK: - confirm-destroy.sh
+
+
+@pytest.mark.parametrize(("confirm", "ref", "reason"), [
+    ("destroy", "refs/heads/feature", "runs only from main"),
+    ("yes", "refs/heads/main", "type destroy"),
+    ("", "refs/heads/main", "type destroy"),
+    ("destroy ", "refs/heads/main", "type destroy"),
+])
+def test_destroy_needs_main_and_the_typed_word(confirm: str, ref: str, reason: str) -> None:
+    result = run("confirm-destroy.sh", "--confirm", confirm, "--ref", ref, env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 1 and reason in result.stderr
+
+
+def test_destroy_confirmed_on_main() -> None:
+    result = run("confirm-destroy.sh", "--confirm", "destroy", "--ref", "refs/heads/main", env={"PATH": "/usr/bin:/bin"})
+    assert result.code == 0, result.stderr

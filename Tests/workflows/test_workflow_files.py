@@ -92,9 +92,18 @@ def test_deploy_refuses_changes_that_belong_to_other_roots() -> None:
     assert guard < compare
 
 
-def test_destroy_runs_service_network_task_ecr() -> None:
-    assert order("destroy.yml") == ["service", "network", "task", "ecr"]
-    assert {spec["with"]["command"] for spec in jobs("destroy.yml").values()} == {"destroy"}
+def test_destroy_confirms_then_runs_service_network_task_ecr() -> None:
+    assert order("destroy.yml") == ["confirm", "service", "network", "task", "ecr"]
+    destroy = jobs("destroy.yml")
+    assert {spec["with"]["command"] for job, spec in destroy.items() if job != "confirm"} == {"destroy"}
+    (guard,) = [step for step in destroy["confirm"]["steps"] if "run" in step]
+    assert guard["run"] == 'scripts/pipeline/confirm-destroy.sh --confirm "$CONFIRM" --ref "$REF"'
+    assert guard["env"] == {"CONFIRM": "${{ inputs.confirm }}", "REF": "${{ github.ref }}"}
+
+
+def test_destroy_asks_for_a_typed_confirmation() -> None:
+    inputs = triggers(load("destroy.yml"))["workflow_dispatch"]["inputs"]
+    assert inputs["confirm"]["required"] is True and inputs["confirm"]["type"] == "string"
 
 
 @pytest.mark.parametrize("name", ["init.yml", "deploy.yml", "destroy.yml"])
@@ -102,9 +111,8 @@ def test_stack_workflows_never_overlap_nor_cancel_each_other(name: str) -> None:
     assert load(name)["concurrency"] == {"group": "aws-stack", "cancel-in-progress": False}
 
 
-@pytest.mark.parametrize("name", ["init.yml", "destroy.yml"])
-def test_init_and_destroy_are_manual(name: str) -> None:
-    assert triggers(load(name)) == {"workflow_dispatch": None}
+def test_init_is_manual() -> None:
+    assert triggers(load("init.yml")) == {"workflow_dispatch": None}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: path.name if path.parent == WORKFLOWS else path.parent.name)
