@@ -792,3 +792,24 @@ def test_destroy_needs_main_and_the_typed_word(confirm: str, ref: str, reason: s
 def test_destroy_confirmed_on_main() -> None:
     result = run("confirm-destroy.sh", "--confirm", "destroy", "--ref", "refs/heads/main", env={"PATH": "/usr/bin:/bin"})
     assert result.code == 0, result.stderr
+
+
+# MARK: - before the bootstrap and Init
+
+
+def test_a_push_before_the_bootstrap_says_what_to_run(probe_root: dict[str, str], tmp_path: Path) -> None:
+    """No state bucket yet: instead of Terraform's S3 error, what to run (bootstrap, then Init)."""
+    backend = tmp_path / "missing-backend.hcl"
+    backend.write_text(Path(probe_root["TF_BACKEND_CONFIG"]).read_text().replace(STATE_BUCKET, "no-such-tfstate"))
+    result = run("terraform-root.sh", "output", "probe", env=dict(probe_root, TF_BACKEND_CONFIG=str(backend)))
+    assert result.code == 1
+    assert "the state bucket no-such-tfstate does not exist" in result.stderr
+    assert "run the Init workflow first" in result.stderr
+
+
+def test_a_push_before_init_reads_no_outputs_and_says_to_run_init(probe_root: dict[str, str]) -> None:
+    """The bucket exists but Init never ran: the root's outputs are {} and Deploy's image step says Init."""
+    outputs = run("terraform-root.sh", "output", "probe", env=probe_root)
+    assert (outputs.code, outputs.stdout.strip()) == (0, "{}"), outputs.stderr
+    image = run("ensure-image.sh", "--repository-url", "", "--tag", "src-1", env=probe_root)
+    assert image.code == 1 and "run the Init workflow first" in image.stderr

@@ -112,6 +112,17 @@ check_stale_lock() {
   rm -f "$lock"
 }
 
+# Before the bootstrap (or with the wrong bucket) terraform init fails with an S3 error that does not say
+# what to do; a push before Init gets this instead.
+require_cmd aws
+if ! aws_call _ s3api head-bucket --bucket "$bucket"; then
+  case "$AWS_STDERR" in
+    *404* | *NotFound* | *"Not Found"* | *NoSuchBucket*)
+      fatal "the state bucket $bucket does not exist: apply terraform/bootstrap once (README, CI/CD: One-time setup), set TF_STATE_BUCKET if you named it otherwise, then run the Init workflow first" ;;
+    *) fatal "cannot reach the state bucket $bucket: $AWS_STDERR" ;;
+  esac
+fi
+
 log "init $root (state key $root.tfstate)"
 # stdout of init is progress chatter: keep it off stdout so `output` prints only JSON.
 tf init -input=false -reconfigure -backend-config="$backend_file" -backend-config="key=$root.tfstate" >&2
