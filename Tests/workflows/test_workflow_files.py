@@ -207,3 +207,10 @@ def test_terraform_is_the_version_the_repository_uses() -> None:
     action = yaml.safe_load((ACTIONS / "setup-terraform" / "action.yml").read_text())
     (step,) = action["runs"]["steps"]
     assert step["with"] == {"terraform_version": "1.11.4", "terraform_wrapper": False}
+
+
+def test_ci_on_main_is_never_cancelled_by_the_next_push() -> None:
+    """Branches and PRs cancel superseded runs; main keeps one CI result per commit."""
+    concurrency = load("ci.yml")["concurrency"]
+    assert concurrency["group"] == "ci-${{ github.ref }}"
+    assert concurrency["cancel-in-progress"] == "${{ github.ref != 'refs/heads/main' }}"
