@@ -113,9 +113,10 @@ check_stale_lock() {
 }
 
 # Before the bootstrap (or with the wrong bucket) terraform init fails with an S3 error that does not say
-# what to do; a push before Init gets this instead.
+# what to do; a push before Init gets this instead. ListObjectsV2 needs s3:ListBucket, which the deploy role
+# has (HeadBucket needs the same on AWS, but the emulator checks it as a nonexistent s3:HeadBucket).
 require_cmd aws
-if ! aws_call _ s3api head-bucket --bucket "$bucket"; then
+if ! aws_call _ s3api list-objects-v2 --bucket "$bucket" --prefix "$root.tfstate" --max-keys 1 --output json; then
   case "$AWS_STDERR" in
     *404* | *NotFound* | *"Not Found"* | *NoSuchBucket*)
       fatal "the state bucket $bucket does not exist: apply terraform/bootstrap once (README, CI/CD: One-time setup), set TF_STATE_BUCKET if you named it otherwise, then run the Init workflow first" ;;
