@@ -8,7 +8,8 @@ usage() {
 Usage: scripts/test-workflows.sh [--no-rehearsal] [-- PYTEST_ARGS...]
   1. actionlint, zizmor --offline, yamllint (.yamllint.yml) and shellcheck on the workflows and their scripts
   2. pytest Tests/workflows: every scripts/pipeline/*.sh against the AWS emulator, then the rehearsal
-     (Init on an empty account, Deploy without and with a change, Destroy; ~6-8 minutes on 2 cores)
+     (Init on an empty account, Deploy without and with a change, Destroy; ~6-8 minutes on 2 cores), and the
+     faults rehearsal (long Linear deployment, rollback, concurrent deployment, stale lock, unreadable state)
   --no-rehearsal  skip the rehearsal (the Terraform part), run everything else
 Needs: aws (CLI), jq, curl, terraform, python3 with pytest, moto and PyYAML, and the linters in TOOLS_VENV
 (scripts/install-deps.sh test installs them).
@@ -22,7 +23,10 @@ pytest_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
-    --no-rehearsal) pytest_args+=(--ignore=Tests/workflows/test_rehearsal.py); shift ;;
+    --no-rehearsal)
+      pytest_args+=(--ignore=Tests/workflows/test_rehearsal.py --ignore=Tests/workflows/test_rehearsal_faults.py)
+      shift
+      ;;
     --) shift; pytest_args+=("$@"); break ;;
     *) usage >&2; exit 2 ;;
   esac
@@ -57,7 +61,8 @@ check actionlint actionlint
 check zizmor zizmor --offline --quiet .github
 check yamllint yamllint --strict -c .yamllint.yml .
 check shellcheck shellcheck -x scripts/pipeline/*.sh scripts/pipeline/lib/*.sh scripts/test-workflows.sh \
-  Tests/workflows/fakes/docker
+  Tests/workflows/fakes/docker Tests/workflows/fakes/unreadable-state/terraform \
+  Tests/workflows/fakes/noisy-aws/aws
 
 log "pytest Tests/workflows"
 if ! python3 -m pytest -q -p no:cacheprovider Tests/workflows "${pytest_args[@]}"; then

@@ -3,6 +3,7 @@ in shell), and that every script they call exists — the same scripts the rehea
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from workflow_support import REPO
 WORKFLOWS = REPO / ".github" / "workflows"
 ACTIONS = REPO / ".github" / "actions"
 FILES = sorted(WORKFLOWS.glob("*.yml")) + sorted(ACTIONS.glob("*/action.yml"))
+RUNTIMES = json.loads((Path(__file__).resolve().parent / "data" / "action_runtimes.json").read_text())
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
 
 
@@ -62,9 +64,46 @@ def test_deploy_builds_applies_checks_then_deploys() -> None:
     assert triggers(load("deploy.yml")) == {"push": {"branches": ["main"]}}
 
 
-def test_destroy_runs_service_network_task_ecr() -> None:
-    assert order("destroy.yml") == ["service", "network", "task", "ecr"]
-    assert {spec["with"]["command"] for spec in jobs("destroy.yml").values()} == {"destroy"}
+def test_deploy_watch_and_job_timeout_follow_the_deployment_group() -> None:
+    """A fixed watch (1800 s) and job timeout (40 min) stopped healthy Linear deployments with a termination
+    wait; both now come from deployment-budget.sh, which reads the group."""
+    deploy = jobs("deploy.yml")
+    budget = [step for step in deploy["check"]["steps"] if "deployment-budget.sh" in step.get("run", "")]
+    assert len(budget) == 1 and budget[0]["id"] == "budget"
+    assert deploy["deploy"]["timeout-minutes"] == "${{ fromJSON(needs.check.outputs.job_timeout_minutes) }}"
+    (watch,) = [step for step in deploy["deploy"]["steps"] if "create-deployment.sh" in step.get("run", "")]
+    assert '--timeout "$WATCH_TIMEOUT"' in watch["run"]
+    assert watch["env"]["WATCH_TIMEOUT"] == "${{ needs.check.outputs.watch_timeout_seconds }}"
+
+
+def test_deploy_checks_codedeploys_history_before_deploying() -> None:
+    """The comparison is given the CodeDeploy group, so a rolled-back revision is not deployed again."""
+    (compare,) = [step for step in jobs("deploy.yml")["check"]["steps"] if step.get("id") == "compare"]
+    assert '--application "$APPLICATION" --deployment-group "$DEPLOYMENT_GROUP"' in compare["run"]
+    assert compare["env"]["APPLICATION"] == "${{ steps.service.outputs.codedeploy_app_name }}"
+
+
+def test_deploy_refuses_changes_that_belong_to_other_roots() -> None:
+    """Before deciding to deploy, the check job plans the roots that follow the task root's outputs."""
+    check = jobs("deploy.yml")["check"]["steps"]
+    runs = [step.get("run", "") for step in check]
+    guard = next(index for index, run in enumerate(runs) if "require-roots-unchanged.sh service network" in run)
+    compare = next(index for index, step in enumerate(check) if step.get("id") == "compare")
+    assert guard < compare
+
+
+def test_destroy_confirms_then_runs_service_network_task_ecr() -> None:
+    assert order("destroy.yml") == ["confirm", "service", "network", "task", "ecr"]
+    destroy = jobs("destroy.yml")
+    assert {spec["with"]["command"] for job, spec in destroy.items() if job != "confirm"} == {"destroy"}
+    (guard,) = [step for step in destroy["confirm"]["steps"] if "run" in step]
+    assert guard["run"] == 'scripts/pipeline/confirm-destroy.sh --confirm "$CONFIRM" --ref "$REF"'
+    assert guard["env"] == {"CONFIRM": "${{ inputs.confirm }}", "REF": "${{ github.ref }}"}
+
+
+def test_destroy_asks_for_a_typed_confirmation() -> None:
+    inputs = triggers(load("destroy.yml"))["workflow_dispatch"]["inputs"]
+    assert inputs["confirm"]["required"] is True and inputs["confirm"]["type"] == "string"
 
 
 @pytest.mark.parametrize("name", ["init.yml", "deploy.yml", "destroy.yml"])
@@ -72,9 +111,8 @@ def test_stack_workflows_never_overlap_nor_cancel_each_other(name: str) -> None:
     assert load(name)["concurrency"] == {"group": "aws-stack", "cancel-in-progress": False}
 
 
-@pytest.mark.parametrize("name", ["init.yml", "destroy.yml"])
-def test_init_and_destroy_are_manual(name: str) -> None:
-    assert triggers(load(name)) == {"workflow_dispatch": None}
+def test_init_is_manual() -> None:
+    assert triggers(load("init.yml")) == {"workflow_dispatch": None}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: path.name if path.parent == WORKFLOWS else path.parent.name)
@@ -82,6 +120,41 @@ def test_remote_actions_are_pinned_to_a_commit_with_its_version(path: Path) -> N
     for line in path.read_text().splitlines():
         if re.match(r"^\s*(-\s+)?uses:", line) and "$/" not in line:
             assert PINNED.match(line), f"{path.name}: not pinned to a full SHA with a version comment: {line.strip()}"
+
+
+def remote_actions(path: Path) -> list[tuple[str, str]]:
+    """(owner/name@sha, version comment) of every remote action a file uses."""
+    found = re.findall(r"^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w./-]+@[0-9a-f]{40}) # (v[\d.]+)", path.read_text(), re.M)
+    return [(ref, version) for ref, version in found]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name if path.parent == WORKFLOWS else path.parent.name)
+def test_no_action_runs_on_a_retired_node(path: Path) -> None:
+    """GitHub's runners no longer have Node 20 (or older): an action whose action.yml says `using: node20` at
+    the pinned commit fails to start. Checked for every commit whose metadata is recorded; the version comment
+    must be that commit's tag."""
+    for ref, version in remote_actions(path):
+        known = RUNTIMES["actions"].get(ref)
+        if known is None:
+            continue
+        assert known["using"] not in RUNTIMES["retired"], f"{path.name}: {ref} ({version}) runs on {known['using']}"
+        assert known["version"] == version, f"{path.name}: {ref} is {known['version']}, not {version}"
+
+
+def test_every_pinned_action_has_its_runtime_recorded() -> None:
+    """A pin moved without recording its runtime would pass the check above unseen."""
+    unknown = {ref for path in FILES for ref, _ in remote_actions(path)} - set(RUNTIMES["actions"])
+    assert not unknown, f"record runs.using of {sorted(unknown)} in Tests/workflows/data/action_runtimes.json"
+
+
+def test_the_runtime_check_refuses_a_node20_action(tmp_path: Path) -> None:
+    """The check can fail: the previous pins (Node 20) are refused."""
+    retired = [ref for ref, meta in RUNTIMES["actions"].items() if meta["using"] in RUNTIMES["retired"]]
+    assert retired
+    workflow = tmp_path / "old.yml"
+    workflow.write_text("".join(f"      - uses: {ref} # {RUNTIMES['actions'][ref]['version']}\n" for ref in retired))
+    with pytest.raises(AssertionError, match="runs on node20"):
+        test_no_action_runs_on_a_retired_node(workflow)
 
 
 @pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yml")), ids=lambda path: path.name)
@@ -134,3 +207,10 @@ def test_terraform_is_the_version_the_repository_uses() -> None:
     action = yaml.safe_load((ACTIONS / "setup-terraform" / "action.yml").read_text())
     (step,) = action["runs"]["steps"]
     assert step["with"] == {"terraform_version": "1.11.4", "terraform_wrapper": False}
+
+
+def test_ci_on_main_is_never_cancelled_by_the_next_push() -> None:
+    """Branches and PRs cancel superseded runs; main keeps one CI result per commit."""
+    concurrency = load("ci.yml")["concurrency"]
+    assert concurrency["group"] == "ci-${{ github.ref }}"
+    assert concurrency["cancel-in-progress"] == "${{ github.ref != 'refs/heads/main' }}"

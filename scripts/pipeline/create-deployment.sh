@@ -9,10 +9,11 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/pipeline/create-deployment.sh --application NAME --deployment-group NAME
          --task-definition-arn ARN [--container-name app] [--container-port 3000]
-         [--timeout SECONDS] [--interval SECONDS]
-Renders the AppSpec (render-appspec.sh), creates the deployment, writes output deployment_id
-($GITHUB_OUTPUT in Actions, otherwise stdout) and watches it (watch-deployment.sh: --timeout default 1800,
---interval default 15). Exits non-zero when the deployment does not succeed.
+         [--timeout SECONDS] [--interval SECONDS] [--rollback-timeout SECONDS]
+Refuses (exit 1), naming it, when the group already has a deployment in progress. Otherwise renders the
+AppSpec (render-appspec.sh), creates the deployment, writes output deployment_id ($GITHUB_OUTPUT in Actions,
+otherwise stdout) and watches it (watch-deployment.sh: --timeout default 1800, --interval default 15,
+--rollback-timeout default 900). Exits non-zero when the deployment does not succeed.
 USAGE
 }
 
@@ -24,17 +25,33 @@ while [ $# -gt 0 ]; do
     --deployment-group) group=${2:?--deployment-group needs a value}; shift 2 ;;
     --task-definition-arn | --container-name | --container-port)
       appspec_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-    --timeout | --interval) watch_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --timeout | --interval | --rollback-timeout) watch_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     *) usage >&2; exit 2 ;;
   esac
 done
 [[ -n $application && -n $group ]] || { usage >&2; exit 2; }
 require_cmd aws jq sha256sum
+pipeline_region
 here=$(dirname "$0")
 
 appspec=$("$here/render-appspec.sh" "${appspec_args[@]}")
 revision=$(jq -n --arg content "$appspec" --arg sha "$(printf '%s' "$appspec" | sha256sum | cut -d' ' -f1)" \
   '{revisionType: "AppSpecContent", appSpecContent: {content: $content, sha256: $sha}}')
+
+# A group runs one deployment at a time: CreateDeployment refuses a second one with
+# DeploymentLimitExceededException (CodeDeploy API Reference, CreateDeployment). A deployment still running —
+# left by a cancelled job, a rollback, or one left in its termination wait — is named here with what to do.
+active=$(aws deploy list-deployments --application-name "$application" --deployment-group-name "$group" \
+  --include-only-statuses Created Queued InProgress Baking Ready --query deployments --output json) ||
+  fatal "cannot list the deployments of $application/$group"
+if [ "$(jq length <<<"$active")" -gt 0 ]; then
+  while read -r running; do
+    info=$(aws deploy get-deployment --deployment-id "$running" --query deploymentInfo --output json) ||
+      fatal "cannot read deployment $running"
+    error "deployment $(jq -r '"\(.deploymentId) is \(.status) (created by \(.creator // "unknown"), \(.description // "no description"))\(if .instanceTerminationWaitTimeStarted then "; its traffic has fully shifted and CodeDeploy is waiting to terminate the old tasks" else "" end)"' <<<"$info")"
+  done < <(jq -r '.[]' <<<"$active")
+  fatal "$application/$group already has a deployment in progress, and CodeDeploy runs one at a time: let it end (re-run this workflow afterwards), or end it with \`aws deploy stop-deployment --deployment-id ID --auto-rollback-enabled\` (a deployment in its termination wait: \`aws deploy continue-deployment --deployment-id ID --deployment-wait-type TERMINATION_WAIT\`)"
+fi
 
 log "creating a deployment in $application/$group"
 deployment_id=$(aws deploy create-deployment --application-name "$application" --deployment-group-name "$group" \

@@ -41,10 +41,10 @@ empty_repository() {
   local name=$1 ids answer
   require_cmd aws jq
   while :; do
-    if ! answer=$(aws ecr list-images --repository-name "$name" --max-items 100 --output json 2>&1); then
-      case "$answer" in
+    if ! aws_call answer ecr list-images --repository-name "$name" --max-items 100 --output json; then
+      case "$AWS_STDERR" in
         *RepositoryNotFoundException*) log "repository $name is already gone"; return 0 ;;
-        *) fatal "list-images $name failed: $answer" ;;
+        *) fatal "list-images $name failed: $AWS_STDERR" ;;
       esac
     fi
     ids=$(jq -c '[.imageIds[] | {imageDigest}] | unique' <<<"$answer")

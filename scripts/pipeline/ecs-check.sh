@@ -32,6 +32,7 @@ done
   fatal "give both --cluster and --service, or neither"
 
 require_cmd aws jq
+pipeline_region
 app_name='' group_name=''
 if [ -z "$cluster" ]; then
   outputs=$("$(dirname "$0")/terraform-root.sh" output service)
@@ -48,10 +49,10 @@ else
   # describe-services answers a missing cluster with an error and a missing service with a failure entry;
   # both mean "no service". Any other error (credentials, throttling) must stop the pipeline, not read as
   # "missing" and send Init on to create a second stack.
-  if ! described=$(aws ecs describe-services --cluster "$cluster" --services "$service" --output json 2>&1); then
-    case "$described" in
+  if ! aws_call described ecs describe-services --cluster "$cluster" --services "$service" --output json; then
+    case "$AWS_STDERR" in
       *ClusterNotFoundException*) described='{"services":[]}' ;;
-      *) fatal "describe-services failed: $described" ;;
+      *) fatal "describe-services failed: $AWS_STDERR" ;;
     esac
   fi
   status=$(jq -r '.services[0].status // "MISSING"' <<<"$described")

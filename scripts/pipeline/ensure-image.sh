@@ -39,17 +39,18 @@ registry=${BASH_REMATCH[1]} repository_name=${BASH_REMATCH[2]}
 [[ $tag =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || fatal "'$tag' is not a valid image tag"
 source_dir=${source_dir:-$(pipeline_repo_root)}
 require_cmd aws
+pipeline_region
 
 # Prints the digest ECR has for the tag, or nothing when the tag is not there. Other errors stop the script.
 ecr_digest() {
   local answer
-  if answer=$(aws ecr describe-images --repository-name "$repository_name" --image-ids "imageTag=$tag" \
-    --query 'imageDetails[0].imageDigest' --output text 2>&1); then
+  if aws_call answer ecr describe-images --repository-name "$repository_name" --image-ids "imageTag=$tag" \
+    --query 'imageDetails[0].imageDigest' --output text; then
     [ "$answer" = None ] || printf '%s\n' "$answer"
   else
-    case "$answer" in
+    case "$AWS_STDERR" in
       *ImageNotFoundException*) ;;
-      *) fatal "describe-images failed: $answer" ;;
+      *) fatal "describe-images failed: $AWS_STDERR" ;;
     esac
   fi
 }

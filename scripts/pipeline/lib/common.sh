@@ -45,3 +45,33 @@ set_output() {
 pipeline_repo_root() {
   (cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 }
+
+# The region has one source, terraform/config.tfvars (aws_region), which the Terraform roots deploy into.
+# The AWS CLI and the state backend take AWS_REGION (the repository variable in Actions): unset, it is set
+# from config.tfvars; set to anything else, the script stops, because the CLI would then look for the stack
+# (and the backend for its state) in another region than Terraform creates it in.
+pipeline_region() {
+  local config=${TERRAFORM_DIR:-$(pipeline_repo_root)/terraform}/config.tfvars region
+  [ -f "$config" ] || fatal "missing shared settings $config"
+  region=$(sed -n 's/^[[:space:]]*aws_region[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$config")
+  [ -n "$region" ] || fatal "$config sets no aws_region"
+  if [ -n "${AWS_REGION:-}" ] && [ "$AWS_REGION" != "$region" ]; then
+    fatal "AWS_REGION is $AWS_REGION but $config deploys to $region: set the repository variable AWS_REGION to $region (or change aws_region in config.tfvars)"
+  fi
+  export AWS_REGION=$region AWS_DEFAULT_REGION=$region
+}
+
+# aws_call NAME ARGS...: runs `aws ARGS` with its stdout in the variable NAME and its stderr apart in AWS_STDERR,
+# so a warning the CLI prints (deprecations, a retried request) never corrupts the answer, and an error is
+# matched on its own text. On success the warning is passed on to the log. Returns the CLI's status.
+aws_call() {
+  local name=$1 err out status=0
+  shift
+  err=$(mktemp)
+  out=$(aws "$@" 2>"$err") || status=$?
+  AWS_STDERR=$(<"$err")
+  rm -f "$err"
+  printf -v "$name" '%s' "$out"
+  if [ "$status" -eq 0 ] && [ -n "$AWS_STDERR" ]; then printf '%s\n' "$AWS_STDERR" >&2; fi
+  return "$status"
+}
