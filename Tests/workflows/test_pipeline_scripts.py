@@ -361,6 +361,22 @@ def deploy(aws: dict[str, str], group: tuple[str, str], *extra: str):
     )
 
 
+def test_deployment_carries_the_tasks_network_configuration(
+    aws: dict[str, str], deployment_group: tuple[str, str], emulator
+) -> None:
+    """--subnets/--security-groups reach the AppSpec's NetworkConfiguration: the only way a CODE_DEPLOY service
+    takes new subnets or a new security group."""
+    emulator.deployments_will("Succeeded", after_polls=1)
+    subnets, group = "subnet-0123456789abcdef0,subnet-0fedcba9876543210", "sg-0123456789abcdef0"
+    result = deploy(aws, deployment_group, "--timeout", "30", "--subnets", subnets, "--security-groups", group)
+    assert result.code == 0, result.stderr
+    info = aws_cli(aws, "deploy", "get-deployment", "--deployment-id", result.outputs["deployment_id"])["deploymentInfo"]
+    appspec = yaml.safe_load(info["revision"]["appSpecContent"]["content"])
+    network = appspec["Resources"][0]["TargetService"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+    assert network["Subnets"] == subnets.split(",") and network["SecurityGroups"] == [group]
+    assert network["AssignPublicIp"] == "DISABLED"
+
+
 def test_deployment_is_created_with_the_appspec_and_watched_to_success(
     aws: dict[str, str], deployment_group: tuple[str, str], emulator
 ) -> None:

@@ -115,9 +115,12 @@ def apply_bootstrap(repo: Path, env: dict[str, str]) -> str:
 
 
 def create_account_prerequisites(env: dict[str, str]) -> None:
-    """What the user brings: a VPC with private subnets."""
+    """What the user brings: a VPC with DNS support and hostnames (private DNS of the interface endpoints needs
+    both) and private subnets in two zones."""
     vpc = aws_cli(env, "ec2", "create-vpc", "--cidr-block", "10.55.0.0/16", "--tag-specifications",
                   f"ResourceType=vpc,Tags=[{{Key=Name,Value={VPC_NAME}}}]")["Vpc"]["VpcId"]
+    for attribute in ("--enable-dns-support", "--enable-dns-hostnames"):
+        aws_cli(env, "ec2", "modify-vpc-attribute", "--vpc-id", vpc, attribute)
     table = aws_cli(env, "ec2", "create-route-table", "--vpc-id", vpc)["RouteTable"]["RouteTableId"]
     for index, zone in enumerate("ab"):
         subnet = aws_cli(env, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", f"10.55.{index}.0/24",

@@ -110,7 +110,7 @@ def test_a_deploy_while_a_deployment_runs_says_what_runs(rehearsal: Rehearsal) -
     assert decision == {"deploy": "true"}
     # The cancelled job got as far as CreateDeployment; its watcher never ran.
     appspec = rehearsal.step("render-appspec.sh", "--task-definition-arn", task["task_definition_arn"]).stdout
-    running = aws_cli(rehearsal.env, "deploy", "create-deployment", "--application-name",
+    running = aws_cli(rehearsal.admin_env, "deploy", "create-deployment", "--application-name",
                       service["codedeploy_app_name"], "--deployment-group-name",
                       service["codedeploy_deployment_group_name"], "--description", "left by a cancelled Deploy job",
                       "--revision", json.dumps({"revisionType": "AppSpecContent",
@@ -129,7 +129,7 @@ def test_a_stale_lock_is_reported_with_the_command_that_removes_it(rehearsal: Re
     lock.write_text(json.dumps({"ID": "0b5e0b5e-1111-4222-8333-444455556666", "Operation": "OperationTypeApply",
                                 "Who": "runner@cancelled-job", "Version": "1.11.4", "Created": created,
                                 "Path": f"{STATE_BUCKET}/task.tfstate"}))
-    aws_cli(rehearsal.env, "s3api", "put-object", "--bucket", STATE_BUCKET, "--key", "task.tfstate.tflock",
+    aws_cli(rehearsal.admin_env, "s3api", "put-object", "--bucket", STATE_BUCKET, "--key", "task.tfstate.tflock",
             "--body", str(lock))
     image_uri = build_step(rehearsal)["image_uri"]
     blocked = run("terraform-root.sh", "apply", "task", env=dict(rehearsal.env, TF_VAR_image_uri=image_uri),
@@ -148,8 +148,8 @@ def test_destroy_stops_at_a_state_it_cannot_read(rehearsal: Rehearsal) -> None:
     assert result.code == 1
     assert "cannot read the state of service" in result.stderr
     assert "destroy task" not in result.stderr and "destroy ecr" not in result.stderr
-    assert aws_cli(rehearsal.env, "ecr", "describe-repositories")["repositories"] != []
+    assert aws_cli(rehearsal.admin_env, "ecr", "describe-repositories")["repositories"] != []
     assert rehearsal.step("ecs-check.sh").outputs["service_exists"] == "true"
 
     rehearsal.step("destroy.sh")
-    assert aws_cli(rehearsal.env, "ecr", "describe-repositories")["repositories"] == []
+    assert aws_cli(rehearsal.admin_env, "ecr", "describe-repositories")["repositories"] == []

@@ -9,7 +9,11 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/pipeline/create-deployment.sh --application NAME --deployment-group NAME
          --task-definition-arn ARN [--container-name app] [--container-port 3000]
+         [--subnets ID,ID... --security-groups ID,ID...]
          [--timeout SECONDS] [--interval SECONDS] [--rollback-timeout SECONDS]
+--subnets/--security-groups (the service root's task_subnet_ids and tasks_security_group_id) put the tasks'
+network configuration into the AppSpec: the service root leaves it to CodeDeploy (AWS refuses in-place
+network updates of a CODE_DEPLOY service), so this is how a change of subnets or security group rolls out.
 Refuses (exit 1), naming it, when the group already has a deployment in progress. Otherwise renders the
 AppSpec (render-appspec.sh), creates the deployment, writes output deployment_id ($GITHUB_OUTPUT in Actions,
 otherwise stdout) and watches it (watch-deployment.sh: --timeout default 1800, --interval default 15,
@@ -23,6 +27,9 @@ while [ $# -gt 0 ]; do
     -h | --help) usage; exit 0 ;;
     --application) application=${2:?--application needs a value}; shift 2 ;;
     --deployment-group) group=${2:?--deployment-group needs a value}; shift 2 ;;
+    # Empty: a service root state from before these outputs existed; the deployment keeps the current network.
+    --subnets | --security-groups)
+      [ -z "${2-}" ] || appspec_args+=("$1" "$2"); shift 2 ;;
     --task-definition-arn | --container-name | --container-port)
       appspec_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --timeout | --interval | --rollback-timeout) watch_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;

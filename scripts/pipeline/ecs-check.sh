@@ -14,6 +14,10 @@ Looks the ECS service up and writes these outputs ($GITHUB_OUTPUT in Actions, ot
   cluster_name, service_name        the names that were checked
   codedeploy_app_name, codedeploy_deployment_group_name
                                     from the service root's outputs ('' when given --cluster/--service)
+  task_subnet_ids, tasks_security_group_id
+                                    the tasks' network settings from the service root's outputs (subnets
+                                    comma-separated; '' when given --cluster/--service): a CODE_DEPLOY service
+                                    takes network changes only through a deployment's AppSpec
 Without --cluster/--service the names are read from the service root's Terraform outputs (through
 terraform-root.sh output service, with its environment); no state there means no service.
 USAGE
@@ -33,13 +37,15 @@ done
 
 require_cmd aws jq
 pipeline_region
-app_name='' group_name=''
+app_name='' group_name='' subnet_ids='' security_group_id=''
 if [ -z "$cluster" ]; then
   outputs=$("$(dirname "$0")/terraform-root.sh" output service)
   cluster=$(jq -r '.cluster_name // empty' <<<"$outputs")
   service=$(jq -r '.service_name // empty' <<<"$outputs")
   app_name=$(jq -r '.codedeploy_app_name // empty' <<<"$outputs")
   group_name=$(jq -r '.codedeploy_deployment_group_name // empty' <<<"$outputs")
+  subnet_ids=$(jq -r '(.task_subnet_ids // []) | join(",")' <<<"$outputs")
+  security_group_id=$(jq -r '.tasks_security_group_id // empty' <<<"$outputs")
 fi
 
 exists=false task_definition_arn=''
@@ -71,3 +77,5 @@ set_output cluster_name "$cluster"
 set_output service_name "$service"
 set_output codedeploy_app_name "$app_name"
 set_output codedeploy_deployment_group_name "$group_name"
+set_output task_subnet_ids "$subnet_ids"
+set_output tasks_security_group_id "$security_group_id"
