@@ -71,17 +71,29 @@ class Emulator:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, region: str = "eu-west-2", timeout: int = 60) -> "Emulator":
-        env = dict(os.environ, AWS_EMULATOR_START_TIMEOUT=str(timeout))
-        out = subprocess.run([str(HERE / "start.sh"), "0"], env=env, check=True, capture_output=True,
-                             text=True, timeout=timeout + 10)
+    def start(cls, region: str = "eu-west-2", timeout: int = 60, env: dict[str, str] | None = None,
+              **fields: Any) -> Emulator:
+        """Starts one on a free port; env adds variables for the emulator (e.g. a test double's control file),
+        fields go to the dataclass (subclasses add their own)."""
+        start_env = dict(os.environ, AWS_EMULATOR_START_TIMEOUT=str(timeout), **(env or {}))
+        out = subprocess.run([str(HERE / "start.sh"), "0"], env=start_env, capture_output=True, text=True,
+                             timeout=timeout + 10, check=False)
+        if out.returncode != 0:
+            raise RuntimeError(f"the emulator did not start:\n{out.stderr[-3000:]}")
         port, pid = out.stdout.split()
-        return cls(port=int(port), pid=int(pid), region=region)
+        return cls(port=int(port), pid=int(pid), region=region, **fields)
 
-    def client(self, service: str) -> Any:
+    def client(self, service: str, env: dict[str, str] | None = None) -> Any:
+        """A boto3 client signed as `credentials`, or as the AWS_* variables of env when given."""
         import boto3
 
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=self.region, **self.credentials)
+        credentials = as_client_credentials(env) if env is not None else self.credentials
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=self.region, **credentials)
+
+    def reset(self) -> None:
+        """Forgets every resource (moto's reset), so tests do not see each other's."""
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
+        urllib.request.urlopen(request, timeout=10).read()
 
     def enforce_iam(self, on: bool = True) -> None:
         set_iam_enforcement(self.endpoint, on)

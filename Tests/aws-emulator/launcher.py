@@ -23,6 +23,9 @@ PATCH_DIR = Path(__file__).resolve().parent / "patches"
 def load_patches(patch_dir: Path = PATCH_DIR) -> list[str]:
     """Imports every patches/*.py and calls its apply(); returns the names applied."""
     applied = []
+    # The patches share patches/_patching.py (guard and wrap), imported by its module name.
+    if str(patch_dir) not in sys.path:
+        sys.path.insert(0, str(patch_dir))
     for path in sorted(patch_dir.glob("*.py")):
         if path.name.startswith("_"):
             continue

@@ -1,5 +1,7 @@
 """Puts scripts/scale on sys.path so the tests import the same `scaling` package the tools run, and serves
-moto in-process (one server per session) for the tests that talk to an emulated AWS."""
+moto in-process (one server per session) for the tests that talk to an emulated AWS: in this process, not
+as Tests/aws-emulator's separate one, because the rehearsal sets ECS's running counts on moto's backend
+objects (moto runs no tasks)."""
 
 import sys
 from pathlib import Path
@@ -8,6 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts" / "scale"))
+sys.path.insert(0, str(REPO / "Tests" / "support"))
 
 
 @pytest.fixture(scope="session")

@@ -21,11 +21,12 @@ What it fakes, and how:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
+import fakehttp
+from fakehttp import JSONHandler
 from scaling.alarm import ALARM, MetricAlarm
 from scaling.policy import ScalableTarget, StepAdjustment, StepPolicy
 from scaling.service import EcsService
@@ -171,29 +172,17 @@ class World:
 
 
 def serve_api(world: World) -> ThreadingHTTPServer:
-    """Starts the API stand-in on 127.0.0.1 (a free port); base URL: http://127.0.0.1:<port>/dev."""
+    """Starts the API stand-in on 127.0.0.1 (a free port; `fakehttp.stop` it); base URL:
+    http://127.0.0.1:<port>/dev."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JSONHandler):
         def do_GET(self) -> None:
             parts = self.path.strip("/").split("/")
             if len(parts) == 4 and parts[:2] == ["dev", "stress-cpu"] and parts[2].isdigit() and parts[3].isdigit():
                 host = world.stress_call(int(parts[2]), int(parts[3]))
                 if host is None:
-                    return self._send(503, {"error": "no healthy task"})
-                return self._send(200, {"message": f"Simulating {parts[2]}% CPU usage", "host": host})
-            self._send(404, {"error": "not found"})
+                    return self.send_json(503, {"error": "no healthy task"})
+                return self.send_json(200, {"message": f"Simulating {parts[2]}% CPU usage", "host": host})
+            self.send_json(404, {"error": "not found"})
 
-        def _send(self, status: int, body: dict) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return fakehttp.start(Handler)

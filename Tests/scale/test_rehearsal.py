@@ -7,6 +7,7 @@ from __future__ import annotations
 import boto3
 import pytest
 from moto.ecs.models import ecs_backends
+import fakehttp
 from rehearsal import World, serve_api
 from scaling.settings import Settings
 from scaling.stack import Names
@@ -67,7 +68,7 @@ def rehearse(endpoint, region, tmp_path, args, broken=""):
         code = scale_test([args[0], "--api-url", url, "--out", str(tmp_path), "--region", region, *args[1:]],
                           clients=clients, clock=world)
     finally:
-        api.shutdown()
+        fakehttp.stop(api)
     return code, world, (tmp_path / "summary.md").read_text()
 
 

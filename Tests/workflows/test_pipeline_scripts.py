@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import re
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +13,7 @@ import pytest
 import yaml
 
 from workflow_support import ACCOUNT, REGION, REPO, aws_cli, docker_calls, run
+from fakehttp import JSONHandler, serving  # noqa: E402 (on the path workflow_support sets)
 
 TASK_DEFINITION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/fargate-auto-scaled-backend:3"
 SCRIPTS = sorted(path.name for path in (REPO / "scripts" / "pipeline").glob("*.sh"))
@@ -467,7 +466,7 @@ def test_a_deploy_while_a_deployment_runs_names_it_instead_of_failing_in_codedep
     assert result.code == 1
     assert f"deployment {running} is Created (created by user, left by a cancelled job)" in result.stderr
     assert "already has a deployment in progress" in result.stderr
-    assert f"aws deploy stop-deployment --deployment-id ID --auto-rollback-enabled" in result.stderr
+    assert "aws deploy stop-deployment --deployment-id ID --auto-rollback-enabled" in result.stderr
     assert "DeploymentLimitExceededException" not in result.stderr
     assert [info["deploymentId"] for info in deployments_of(aws)] == [running]
 
@@ -480,7 +479,7 @@ def test_watching_an_unknown_deployment_fails(aws: dict[str, str]) -> None:
 # MARK: - smoke-test.sh
 
 
-class FlakyHost(http.server.BaseHTTPRequestHandler):
+class FlakyHost(JSONHandler):
     """Answers /dev/host with 503 for the first `failures` requests, then the app's /host body."""
 
     failures = 0
@@ -495,29 +494,14 @@ class FlakyHost(http.server.BaseHTTPRequestHandler):
             status, payload = 503, {"message": "Service Unavailable"}
         else:
             status, payload = 200, self.body
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(status, payload)
 
 
 @pytest.fixture
 def host_server() -> Iterator[tuple[str, type[FlakyHost]]]:
     handler = type("Handler", (FlakyHost,), {"seen": [], "failures": 0})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/dev", handler
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(handler) as base:
+        yield f"{base}/dev", handler
 
 
 def test_smoke_test_retries_until_the_api_answers(host_server: tuple[str, type[FlakyHost]]) -> None:
@@ -580,7 +564,7 @@ def probe_root(aws: dict[str, str], emulator, tmp_path: Path) -> dict[str, str]:
     backend = tmp_path / "backend.hcl"
     backend.write_text((REPO / "Tests" / "terraform" / "backend.hcl.tpl").read_text()
                        .replace("@BUCKET@", STATE_BUCKET).replace("@REGION@", REGION)
-                       .replace("@ENDPOINT@", emulator.url))
+                       .replace("@ENDPOINT@", emulator.endpoint))
     aws_cli(aws, "s3api", "create-bucket", "--bucket", STATE_BUCKET,
             "--create-bucket-configuration", f"LocationConstraint={REGION}")
     return dict(aws, TERRAFORM_DIR=str(terraform), TF_BACKEND_CONFIG=str(backend), TF_CLI_CONFIG_FILE="/dev/null")
@@ -716,7 +700,7 @@ def test_a_region_other_than_terraforms_is_refused(probe_root: dict[str, str]) -
     pipeline would look for the stack where Terraform did not put it. Stop, naming both."""
     result = run("terraform-root.sh", "apply", "probe", env=dict(probe_root, AWS_REGION="us-east-1"))
     assert result.code == 1
-    assert f"AWS_REGION is us-east-1 but" in result.stderr and f"deploys to {REGION}" in result.stderr
+    assert "AWS_REGION is us-east-1 but" in result.stderr and f"deploys to {REGION}" in result.stderr
     assert "init probe" not in result.stderr, "nothing may run in the wrong region"
 
 

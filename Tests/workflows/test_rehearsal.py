@@ -16,12 +16,10 @@ reports as an endpoint serves traffic). The tests share one stack and run in fil
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +28,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from workflow_support import REGION, REPO, Emulator, Result, aws_cli, docker_calls, run, scripts_env
+from workflow_support import REGION, REPO, WorkflowEmulator, Result, aws_cli, docker_calls, run, scripts_env
+from fakehttp import JSONHandler, serving  # noqa: E402 (on the path workflow_support sets)
 
 TERRAFORM_TESTS = REPO / "Tests" / "terraform"
 ROOTS = ["ecr", "task", "service", "network"]
@@ -48,7 +47,7 @@ class Rehearsal:
     repo: Path
     env: dict[str, str]  # the workflows' environment: signed as the deploy role
     admin_env: dict[str, str]  # for the tests' own checks
-    emulator: Emulator
+    emulator: WorkflowEmulator
     seen: dict[str, str] = field(default_factory=dict)
 
     def step(self, script: str, *args: str, env: dict[str, str] | None = None) -> Result:
@@ -87,17 +86,17 @@ def render(template: str, **values: str) -> str:
     return text
 
 
-def point_terraform_at(emulator: Emulator, terraform: Path) -> Path:
+def point_terraform_at(emulator: WorkflowEmulator, terraform: Path) -> Path:
     """The Terraform tests' emulator overrides (zz_*_override.tf: provider endpoints and remote-state
     settings) in each root of the copy, and their backend settings; returns the backend file."""
     for root in ["bootstrap", *ROOTS]:
-        override = render("emulator_override.tf.tpl", ENDPOINT=emulator.url)
+        override = render("emulator_override.tf.tpl", ENDPOINT=emulator.endpoint)
         if root in REMOTE_STATES:
             name, key_var = REMOTE_STATES[root]
-            override += render("remote_state_override.tf.tpl", NAME=name, KEY_VAR=key_var, ENDPOINT=emulator.url)
+            override += render("remote_state_override.tf.tpl", NAME=name, KEY_VAR=key_var, ENDPOINT=emulator.endpoint)
         (terraform / root / "zz_emulator_override.tf").write_text(override)
     backend = terraform / "backend.hcl"
-    backend.write_text(render("backend.hcl.tpl", BUCKET=STATE_BUCKET, REGION=REGION, ENDPOINT=emulator.url))
+    backend.write_text(render("backend.hcl.tpl", BUCKET=STATE_BUCKET, REGION=REGION, ENDPOINT=emulator.endpoint))
     return backend
 
 
@@ -131,7 +130,7 @@ def create_account_prerequisites(env: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def rehearsal(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
+def rehearsal(emulator: WorkflowEmulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
     tmp = tmp_path_factory.mktemp("rehearsal")
     emulator.reset()
     repo = copy_repository(tmp / "repo")
@@ -156,7 +155,7 @@ def rehearsal(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> I
         emulator.enforce_iam(False)
 
 
-class StandInApi(http.server.BaseHTTPRequestHandler):
+class StandInApi(JSONHandler):
     """Stands in for API Gateway -> ALB -> the app: answers GET /{stage}/host like the app does."""
 
     stage = "dev"
@@ -168,31 +167,14 @@ class StandInApi(http.server.BaseHTTPRequestHandler):
                                  "imageUri": self.image, "hostname": "stand-in"}
         else:
             status, body = 404, {"error": "not found"}
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(status, body)
 
 
 def smoke_test_through_stand_in(rehearsal: Rehearsal, invoke_url: str, image: str) -> Result:
     """smoke-test.sh against a local server at the invoke URL's path (its stage is the app's base path)."""
     stage = urlparse(invoke_url).path.strip("/")
-    handler = type("Api", (StandInApi,), {"stage": stage, "image": image})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/{stage}"
-        return rehearsal.step("smoke-test.sh", "--url", url, "--deadline", "20", "--interval", "1")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(type("Api", (StandInApi,), {"stage": stage, "image": image})) as base:
+        return rehearsal.step("smoke-test.sh", "--url", f"{base}/{stage}", "--deadline", "20", "--interval", "1")
 
 
 def build_step(rehearsal: Rehearsal) -> dict[str, str]:

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +14,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "Tests" / "aws-emulator"))
+sys.path.insert(0, str(REPO / "Tests" / "support"))
 
 from emulator import (  # noqa: E402  (the emulator's own helpers)
+    Emulator,
     administrator_credentials,
-    set_iam_enforcement,
     web_identity_credentials,
 )
 
@@ -28,16 +28,14 @@ FAKES = Path(__file__).resolve().parent / "fakes"
 
 
 @dataclass
-class Emulator:
-    """A running emulator and the control file of its CodeDeploy test double."""
+class WorkflowEmulator(Emulator):
+    """The shared emulator (Tests/aws-emulator/emulator.py) plus the control file of its CodeDeploy test double."""
 
-    url: str
-    control: Path
+    control: Path = Path("/nonexistent")
 
     def reset(self) -> None:
-        """Forgets every resource (moto's reset), so tests do not see each other's."""
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        urllib.request.urlopen(request, timeout=10).read()
+        """Forgets every resource and every instruction to the CodeDeploy test double."""
+        super().reset()
         self.control.unlink(missing_ok=True)
 
     def deployments_will(self, status: str, after_polls: int = 2, **error: str) -> None:
@@ -50,13 +48,6 @@ class Emulator:
     def deployments_never_progress(self) -> None:
         self.control.unlink(missing_ok=True)
 
-    def client(self, service: str, env: dict[str, str]):  # noqa: ANN201 (a boto3 client)
-        import boto3
-
-        return boto3.client(service, endpoint_url=self.url, region_name=REGION,
-                            aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-                            aws_session_token=env.get("AWS_SESSION_TOKEN"))
-
     def administrator(self, env: dict[str, str]) -> dict[str, str]:
         """`env` signed as a new IAM user with AdministratorAccess (who applies the bootstrap root by hand)."""
         return dict(env, **administrator_credentials(self.client("iam", env)))
@@ -66,12 +57,8 @@ class Emulator:
         what is faked: the OIDC token)."""
         return dict(env, **web_identity_credentials(self.client("sts", env), role_arn))
 
-    def enforce_iam(self, on: bool = True) -> None:
-        """Every call must (on) or need not (off) be allowed by its caller's IAM policies."""
-        set_iam_enforcement(self.url, on)
 
-
-def scripts_env(emulator: Emulator, docker_log: Path) -> dict[str, str]:
+def scripts_env(emulator: WorkflowEmulator, docker_log: Path) -> dict[str, str]:
     """Environment for the scripts: AWS CLI pointed at the emulator, the fake docker first on PATH, and no
     GitHub, AWS or Terraform variables from the caller (so outputs go to stdout and nothing real is reached)."""
     env = {
@@ -80,7 +67,7 @@ def scripts_env(emulator: Emulator, docker_log: Path) -> dict[str, str]:
         if not key.startswith(("AWS_", "GITHUB_", "TF_")) and key != "DOCKER_HOST"
     }
     env.update(
-        AWS_ENDPOINT_URL=emulator.url,
+        AWS_ENDPOINT_URL=emulator.endpoint,
         AWS_ACCESS_KEY_ID="test",
         AWS_SECRET_ACCESS_KEY="test",
         AWS_REGION=REGION,

@@ -12,6 +12,8 @@ from typing import Any
 
 from moto.applicationautoscaling import models, responses
 
+from _patching import first_time, wrap
+
 
 def _tags(backend: Any) -> dict[str, dict[str, str]]:
     if not hasattr(backend, "fake_tags"):
@@ -41,34 +43,29 @@ def _untag_resource(self: Any) -> str:
 def apply() -> None:
     """Adds the tag operations and keeps RegisterScalableTarget's Tags; idempotent."""
     response = responses.ApplicationAutoScalingResponse
-    if getattr(response, "_tags_patched", False):
+    if not first_time(response, __name__):
         return
     response.list_tags_for_resource = _list_tags_for_resource
     response.tag_resource = _tag_resource
     response.untag_resource = _untag_resource
 
-    original_register = response.register_scalable_target
-    original_deregister = response.deregister_scalable_target
-
-    def register_scalable_target(self: Any) -> str:
-        body = original_register(self)
+    @wrap(response, "register_scalable_target")
+    def register_scalable_target(original: Any, self: Any) -> str:
+        body = original(self)
         tags = self._get_param("Tags")
         arn = json.loads(body).get("ScalableTargetARN")
         if tags and arn:
             _tags(self.applicationautoscaling_backend).setdefault(arn, {}).update(tags)
         return body
 
-    def deregister_scalable_target(self: Any) -> str:
+    @wrap(response, "deregister_scalable_target")
+    def deregister_scalable_target(original: Any, self: Any) -> str:
         backend = self.applicationautoscaling_backend
         before = {t.arn for t in _all_targets(backend)}
-        body = original_deregister(self)
+        body = original(self)
         for arn in before - {t.arn for t in _all_targets(backend)}:
             _tags(backend).pop(arn, None)
         return body
-
-    response.register_scalable_target = register_scalable_target
-    response.deregister_scalable_target = deregister_scalable_target
-    response._tags_patched = True
 
 
 def _all_targets(backend: Any) -> list[Any]:

@@ -16,6 +16,8 @@ from typing import Any
 from moto.codedeploy import responses
 from moto.codedeploy.exceptions import CodeDeployException
 
+from _patching import first_time
+
 
 def _linear(percentage: int, minutes: int) -> dict[str, Any]:
     return {"type": "TimeBasedLinear", "timeBasedLinear": {"linearPercentage": percentage, "linearInterval": minutes}}
@@ -42,7 +44,7 @@ class DeploymentConfigDoesNotExistException(CodeDeployException):
 def apply() -> None:
     """Adds GetDeploymentConfig to moto's CodeDeploy responses; idempotent."""
     response = responses.CodeDeployResponse
-    if getattr(response, "_deployment_configs_patched", False):
+    if not first_time(response, __name__):
         return
 
     def get_deployment_config(self: Any) -> str:
@@ -56,4 +58,3 @@ def apply() -> None:
         }})
 
     response.get_deployment_config = get_deployment_config
-    response._deployment_configs_patched = True

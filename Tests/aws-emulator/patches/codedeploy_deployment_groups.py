@@ -16,6 +16,8 @@ from typing import Any
 
 from moto.codedeploy import models, responses
 
+from _patching import first_time, wrap
+
 # UpdateDeploymentGroup request field -> DeploymentGroup attribute.
 _UPDATABLE = {
     "deploymentConfigName": "deployment_config_name",
@@ -82,7 +84,7 @@ def _response_update_deployment_group(self: Any) -> str:
 def apply() -> None:
     """Adds the operations to moto's CodeDeploy classes; idempotent."""
     backend = models.CodeDeployBackend
-    if getattr(backend, "_deployment_groups_patched", False):
+    if not first_time(backend, __name__):
         return
     backend.delete_application = _delete_application
     backend.delete_deployment_group = _delete_deployment_group
@@ -92,12 +94,8 @@ def apply() -> None:
     response.delete_deployment_group = _response_delete_deployment_group
     response.update_deployment_group = _response_update_deployment_group
 
-    original_to_dict = models.DeploymentGroup.to_dict
-
-    def to_dict(self: Any) -> dict[str, Any]:
-        info = original_to_dict(self)
+    @wrap(models.DeploymentGroup, "to_dict")
+    def to_dict(original: Any, self: Any) -> dict[str, Any]:
+        info = original(self)
         info["alarmConfiguration"] = self.alarm_configuration or {}
         return info
-
-    models.DeploymentGroup.to_dict = to_dict
-    backend._deployment_groups_patched = True

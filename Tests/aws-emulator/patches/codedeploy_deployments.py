@@ -52,6 +52,8 @@ from moto.codedeploy import models, responses
 from moto.codedeploy.exceptions import CodeDeployException
 from moto.ecs.models import ecs_backends
 
+from _patching import first_time
+
 CONTROL_ENV = "FAKE_CODEDEPLOY_CONTROL"
 FINAL_STATUSES = frozenset({"Succeeded", "Failed", "Stopped"})
 DEFAULT_ERRORS = {
@@ -165,7 +167,7 @@ def _epoch(value: Any) -> Any:
 def apply() -> None:
     """Patches moto's CodeDeploy backend; idempotent."""
     backend = models.CodeDeployBackend
-    if getattr(backend, "_fake_deployments_patched", False):
+    if not first_time(backend, __name__):
         return
     original_get = backend.get_deployment
     original_batch = backend.batch_get_deployments
@@ -224,4 +226,3 @@ def apply() -> None:
     backend.create_deployment = create_deployment
     models.DeploymentInfo.to_dict = to_dict
     responses.CodeDeployResponse.stop_deployment = stop_deployment
-    backend._fake_deployments_patched = True

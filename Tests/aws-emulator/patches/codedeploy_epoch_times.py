@@ -13,6 +13,8 @@ from typing import Any
 
 from moto.codedeploy import models
 
+from _patching import first_time, wrap
+
 
 def _epoch(value: Any) -> Any:
     if isinstance(value, str):
@@ -22,15 +24,11 @@ def _epoch(value: Any) -> Any:
 
 def apply() -> None:
     """Patches Application.to_dict; idempotent."""
-    application = models.Application
-    if getattr(application, "_epoch_times_patched", False):
+    if not first_time(models.Application, __name__):
         return
-    original = application.to_dict
 
-    def to_dict(self: Any) -> dict[str, Any]:
+    @wrap(models.Application, "to_dict")
+    def to_dict(original: Any, self: Any) -> dict[str, Any]:
         info = original(self)
         info["createTime"] = _epoch(info.get("createTime"))
         return info
-
-    application.to_dict = to_dict
-    application._epoch_times_patched = True

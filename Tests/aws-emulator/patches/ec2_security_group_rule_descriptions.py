@@ -12,16 +12,18 @@ from typing import Any
 
 from moto.ec2.models import security_groups
 
+from _patching import first_time, wrap
+
 
 def apply() -> None:
     """Replaces SecurityGroupRule.description and records prefix-list descriptions; idempotent."""
     rule = security_groups.SecurityGroupRule
-    if getattr(rule, "_descriptions_patched", False):
+    if not first_time(rule, __name__):
         return
-    original_init = rule.__init__
 
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        original_init(self, *args, **kwargs)
+    @wrap(rule, "__init__")
+    def __init__(original: Any, self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807 (patched constructor)
+        original(self, *args, **kwargs)
         # (ec2_backend, ip_protocol, group_id, from_port, to_port, ip_range, source_group, prefix_list_id)
         prefix_list = kwargs.get("prefix_list_id", args[7] if len(args) > 7 else None)
         self.fake_prefix_list_description = (prefix_list or {}).get("Description")
@@ -30,6 +32,4 @@ def apply() -> None:
         return (self.ip_range.get("Description") or (self.source_group or {}).get("Description")
                 or getattr(self, "fake_prefix_list_description", None))
 
-    rule.__init__ = __init__
     rule.description = property(description)
-    rule._descriptions_patched = True

@@ -13,6 +13,8 @@ from typing import Any
 
 from moto.ecs import responses
 
+from _patching import first_time, wrap
+
 # CreateService request field -> attribute moto's serializer reads.
 _FIELDS = {
     "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
@@ -25,10 +27,8 @@ _FIELDS = {
 def apply() -> None:
     """Wraps EC2ContainerServiceResponse.create_service (and update_service); idempotent."""
     response = responses.EC2ContainerServiceResponse
-    if getattr(response, "_service_fields_patched", False):
+    if not first_time(response, __name__):
         return
-    original_create = response.create_service
-    original_update = response.update_service
 
     def _store(self: Any) -> None:
         cluster = self._get_param("cluster", "default")
@@ -40,16 +40,10 @@ def apply() -> None:
                 if value is not None:
                     setattr(service, attribute, value)
 
-    def create_service(self: Any) -> Any:
-        result = original_create(self)
-        _store(self)
-        return result
+    for name in ("create_service", "update_service"):
 
-    def update_service(self: Any) -> Any:
-        result = original_update(self)
-        _store(self)
-        return result
-
-    response.create_service = create_service
-    response.update_service = update_service
-    response._service_fields_patched = True
+        @wrap(response, name)
+        def stored(original: Any, self: Any) -> Any:
+            result = original(self)
+            _store(self)
+            return result

@@ -18,6 +18,8 @@ from typing import Any
 
 from moto.iam import access_control, policy_conditions
 
+from _patching import first_time, wrap
+
 FAKED_CONTEXT = {"aws:SecureTransport": "true"}
 
 
@@ -29,17 +31,14 @@ def _bool_equals(expected: Any, actual: str) -> bool:
 def apply() -> None:
     """Adds Bool, the faked TLS context and NEUTRAL for unmatched conditions; idempotent."""
     statement = access_control.IAMPolicyStatement
-    if getattr(statement, "_conditions_patched", False):
+    if not first_time(statement, __name__):
         return
     policy_conditions.CONDITION_OPERATIONS.setdefault("Bool", _bool_equals)
-    original = statement.is_action_permitted
 
-    def is_action_permitted(self: Any, action: str, resource: str = "*", principal: str | None = None,
+    @wrap(statement, "is_action_permitted")
+    def is_action_permitted(original: Any, self: Any, action: str, resource: str = "*", principal: str | None = None,
                             incoming_condition_values: dict[str, str] | None = None) -> Any:
         context = {**FAKED_CONTEXT, **(incoming_condition_values or {})}
         if self._statement.get("Condition") and not self._check_conditions(context):
             return access_control.PermissionResult.NEUTRAL
         return original(self, action, resource, principal, context)
-
-    statement.is_action_permitted = is_action_permitted
-    statement._conditions_patched = True

@@ -28,6 +28,8 @@ from typing import Any
 
 from moto.iam import access_control
 
+from _patching import first_time, wrap
+
 SCOPE_TO_PREFIX = {"monitoring": "cloudwatch"}
 
 
@@ -43,29 +45,26 @@ def apply() -> None:
     """Renames the two services' actions and matches unknown resources by action; idempotent."""
     request = access_control.IAMRequestBase
     statement = access_control.IAMPolicyStatement
-    if getattr(request, "_evaluation_patched", False):
+    if not first_time(request, __name__):
         return
-    original_init = request.__init__
-    original_permitted = statement.is_action_permitted
 
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807 (patched constructor)
-        original_init(self, *args, **kwargs)
+    @wrap(request, "__init__")
+    def __init__(original: Any, self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807 (patched constructor)
+        original(self, *args, **kwargs)
         service, _, operation = self._action.partition(":")
         if service == "apigateway":
             self._action = f"apigateway:{self._method.upper()}"
         elif service in SCOPE_TO_PREFIX:
             self._action = f"{SCOPE_TO_PREFIX[service]}:{operation}"
 
-    def is_action_permitted(self: Any, action: str, resource: str = "*", principal: str | None = None,
+    @wrap(statement, "is_action_permitted")
+    def is_action_permitted(original: Any, self: Any, action: str, resource: str = "*", principal: str | None = None,
                             incoming_condition_values: dict[str, str] | None = None) -> Any:
         if resource == "*" and principal is None and _names_specific_resources(self._statement):
             if self._statement.get("Effect") == "Deny":
                 return access_control.PermissionResult.NEUTRAL
             by_action = statement({**self._statement, "Resource": "*"})
-            return original_permitted(by_action, action, resource, principal, incoming_condition_values)
-        return original_permitted(self, action, resource, principal, incoming_condition_values)
+            return original(by_action, action, resource, principal, incoming_condition_values)
+        return original(self, action, resource, principal, incoming_condition_values)
 
-    request.__init__ = __init__
     request.check_signature = lambda self: None
-    statement.is_action_permitted = is_action_permitted
-    request._evaluation_patched = True
