@@ -6,8 +6,8 @@ set -euo pipefail
 usage() {
   cat <<'USAGE'
 Usage: scripts/lint.sh
-Runs shellcheck, swift-format (strict), yamllint, actionlint, zizmor (offline), hadolint, checkov
-(--skip-download) and terraform fmt. The Python linters come from TOOLS_VENV (see scripts/install-deps.sh).
+Runs shellcheck, swift-format (strict), yamllint, actionlint, zizmor (offline), ruff (check and format,
+ruff.toml), hadolint, checkov (--skip-download) and terraform fmt. The Python linters come from TOOLS_VENV (see scripts/install-deps.sh).
 USAGE
 }
 [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ] && { usage; exit 0; }
@@ -44,6 +44,9 @@ if [ -d .github/workflows ]; then
   check actionlint actionlint
   check zizmor zizmor --offline --quiet .github
 fi
+
+check ruff ruff check .
+check ruff-format ruff format --check .
 
 check hadolint hadolint Dockerfile
 

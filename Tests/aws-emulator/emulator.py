@@ -1,8 +1,8 @@
 """Pytest-friendly handle on the AWS emulator: start it with start.sh, hand out boto3 clients, stop it.
 
-    from emulator import Emulator
-    with Emulator.start() as aws:
-        aws.client("s3").create_bucket(...)
+from emulator import Emulator
+with Emulator.start() as aws:
+    aws.client("s3").create_bucket(...)
 """
 
 from __future__ import annotations
@@ -23,8 +23,12 @@ CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 def set_iam_enforcement(endpoint: str, on: bool) -> None:
     """On: from now on every call must come from an IAM identity whose policies allow it. This is moto's
     INITIAL_NO_AUTH_ACTION_COUNT set at run time (to 0 free calls once setup is done; off: unlimited)."""
-    request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=b"0" if on else b"inf",
-                                     method="POST", headers={"Content-Type": "text/plain"})
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/reset-auth",
+        data=b"0" if on else b"inf",
+        method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
     urllib.request.urlopen(request, timeout=10).read()
 
 
@@ -42,17 +46,26 @@ def web_identity_credentials(sts: Any, role_arn: str) -> dict[str, str]:
     token; returns the session as AWS_* environment variables. TEST DOUBLE for the token: moto accepts any
     string and does not evaluate the role's trust policy (audience, subject) for web identities, so call this
     before IAM is enforced; the trust policy is checked by the bootstrap root's plan tests only."""
-    credentials = sts.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="github-actions",
-                                                    WebIdentityToken="fake-github-oidc-token",
-                                                    DurationSeconds=3600)["Credentials"]
-    return {"AWS_ACCESS_KEY_ID": credentials["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-            "AWS_SESSION_TOKEN": credentials["SessionToken"]}
+    credentials = sts.assume_role_with_web_identity(
+        RoleArn=role_arn,
+        RoleSessionName="github-actions",
+        WebIdentityToken="fake-github-oidc-token",
+        DurationSeconds=3600,
+    )["Credentials"]
+    return {
+        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+        "AWS_SESSION_TOKEN": credentials["SessionToken"],
+    }
 
 
 def as_client_credentials(env: dict[str, str]) -> dict[str, str]:
     """AWS_* environment variables as boto3.client() keyword arguments."""
-    names = {"AWS_ACCESS_KEY_ID": "aws_access_key_id", "AWS_SECRET_ACCESS_KEY": "aws_secret_access_key",
-             "AWS_SESSION_TOKEN": "aws_session_token"}
+    names = {
+        "AWS_ACCESS_KEY_ID": "aws_access_key_id",
+        "AWS_SECRET_ACCESS_KEY": "aws_secret_access_key",
+        "AWS_SESSION_TOKEN": "aws_session_token",
+    }
     return {names[key]: value for key, value in env.items() if key in names}
 
 
@@ -71,13 +84,20 @@ class Emulator:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, region: str = "eu-west-2", timeout: int = 60, env: dict[str, str] | None = None,
-              **fields: Any) -> Emulator:
+    def start(
+        cls, region: str = "eu-west-2", timeout: int = 60, env: dict[str, str] | None = None, **fields: Any
+    ) -> Emulator:
         """Starts one on a free port; env adds variables for the emulator (e.g. a test double's control file),
         fields go to the dataclass (subclasses add their own)."""
         start_env = dict(os.environ, AWS_EMULATOR_START_TIMEOUT=str(timeout), **(env or {}))
-        out = subprocess.run([str(HERE / "start.sh"), "0"], env=start_env, capture_output=True, text=True,
-                             timeout=timeout + 10, check=False)
+        out = subprocess.run(
+            [str(HERE / "start.sh"), "0"],
+            env=start_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout + 10,
+            check=False,
+        )
         if out.returncode != 0:
             raise RuntimeError(f"the emulator did not start:\n{out.stderr[-3000:]}")
         port, pid = out.stdout.split()
@@ -113,7 +133,7 @@ class Emulator:
             time.sleep(0.1)
         os.kill(self.pid, signal.SIGKILL)
 
-    def __enter__(self) -> "Emulator":
+    def __enter__(self) -> Emulator:
         return self
 
     def __exit__(self, *_: object) -> None:

@@ -64,8 +64,11 @@ def main() -> int:
         tmp = Path(args.port_file + ".tmp")
         tmp.write_text(f"{port}\n", encoding="utf-8")
         tmp.replace(args.port_file)  # atomic: a reader never sees a partial port
-    print(f"aws-emulator: listening on http://{host}:{port} (patches: {', '.join(applied) or 'none'})",
-          file=sys.stderr, flush=True)
+    print(
+        f"aws-emulator: listening on http://{host}:{port} (patches: {', '.join(applied) or 'none'})",
+        file=sys.stderr,
+        flush=True,
+    )
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

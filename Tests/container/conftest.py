@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-
 from dockerctl import TEST_IMAGE_URI, Container, run_container
 
 

@@ -21,8 +21,7 @@ NAME_PREFIX = "fcgiapp-test"
 
 # What ECS passes as IMAGE: a repository URL with a digest.
 TEST_IMAGE_URI = (
-    "123456789012.dkr.ecr.eu-west-2.amazonaws.com/fargate-auto-scaled-backend@sha256:"
-    + "0123456789abcdef" * 4
+    "123456789012.dkr.ecr.eu-west-2.amazonaws.com/fargate-auto-scaled-backend@sha256:" + "0123456789abcdef" * 4
 )
 
 
@@ -102,13 +101,13 @@ def parse_docker_time(value: str) -> float:
     return datetime.fromisoformat(f"{head}.{frac}+00:00").timestamp()
 
 
-def run_container(image: str, env: dict[str, str] | None = None, extra: list[str] | None = None,
-                  kind: str = "app") -> Container:
+def run_container(
+    image: str, env: dict[str, str] | None = None, extra: list[str] | None = None, kind: str = "app"
+) -> Container:
     """`docker run -d` the image read-only (its VOLUME /tmp is the writable part, as on Fargate), published on
     a free 127.0.0.1 port."""
     container = Container(unique_name(kind), free_port(), dict(env or {}))
-    args = ["run", "-d", "--name", container.name, "--read-only",
-            "-p", f"127.0.0.1:{container.port}:3000"]
+    args = ["run", "-d", "--name", container.name, "--read-only", "-p", f"127.0.0.1:{container.port}:3000"]
     for key, value in container.env.items():
         args += ["-e", f"{key}={value}"]
     args += list(extra or [])
@@ -119,14 +118,18 @@ def run_container(image: str, env: dict[str, str] | None = None, extra: list[str
 
 def read_cgroup_cpu_seconds(container_id: str) -> float:
     root = Path("/sys/fs/cgroup")
-    v1 = [root / "cpuacct" / "docker" / container_id / "cpuacct.usage",
-          root / "cpu,cpuacct" / "docker" / container_id / "cpuacct.usage",
-          root / "cpuacct" / "system.slice" / f"docker-{container_id}.scope" / "cpuacct.usage"]
+    v1 = [
+        root / "cpuacct" / "docker" / container_id / "cpuacct.usage",
+        root / "cpu,cpuacct" / "docker" / container_id / "cpuacct.usage",
+        root / "cpuacct" / "system.slice" / f"docker-{container_id}.scope" / "cpuacct.usage",
+    ]
     for path in v1:
         if path.exists():
             return int(path.read_text()) / 1e9
-    v2 = [root / "docker" / container_id / "cpu.stat",
-          root / "system.slice" / f"docker-{container_id}.scope" / "cpu.stat"]
+    v2 = [
+        root / "docker" / container_id / "cpu.stat",
+        root / "system.slice" / f"docker-{container_id}.scope" / "cpu.stat",
+    ]
     for path in v2:
         if path.exists():
             for line in path.read_text().splitlines():

@@ -61,10 +61,12 @@ def _socket_path() -> str:
     host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
     if not host.startswith("unix://"):
         raise AssertionError(f"DOCKER_HOST={host}: only a unix socket engine is supported by these tests")
-    return host[len("unix://"):]
+    return host[len("unix://") :]
 
 
-def engine(method: str, path: str, body: Any = None, timeout: float = 120, ok: tuple[int, ...] = (200, 201, 204, 304)) -> Any:
+def engine(
+    method: str, path: str, body: Any = None, timeout: float = 120, ok: tuple[int, ...] = (200, 201, 204, 304)
+) -> Any:
     """One Docker Engine API call; returns the decoded JSON answer (or None when it has no body)."""
     conn = _UnixHTTPConnection(_socket_path(), timeout)
     try:
@@ -85,8 +87,14 @@ def image_volumes(image: str) -> set[str]:
     return set((config.get("Volumes") or {}).keys())
 
 
-def create_body(task: TaskDefinition, local_image: str, volumes_in_image: set[str], host_ports: dict[int, int],
-                empty_dir: Callable[[], str], volume_name: Callable[[], str]) -> dict[str, Any]:
+def create_body(
+    task: TaskDefinition,
+    local_image: str,
+    volumes_in_image: set[str],
+    host_ports: dict[int, int],
+    empty_dir: Callable[[], str],
+    volume_name: Callable[[], str],
+) -> dict[str, Any]:
     """The Engine API create request for the task's container (pure: the callables make host directories
     and volume names, so tests can check the translation without an engine)."""
     container = task.container
@@ -94,7 +102,11 @@ def create_body(task: TaskDefinition, local_image: str, volumes_in_image: set[st
     mounts = []
     for point in container.get("mountPoints", []):
         volume = task_volumes[point["sourceVolume"]]
-        if volume.get("host_path") or volume.get("efs_volume_configuration") or volume.get("docker_volume_configuration"):
+        if (
+            volume.get("host_path")
+            or volume.get("efs_volume_configuration")
+            or volume.get("docker_volume_configuration")
+        ):
             raise AssertionError(f"volume {volume['name']}: only Fargate's host-less bind mounts are modelled")
         target = point["containerPath"]
         if target in volumes_in_image:
@@ -110,7 +122,9 @@ def create_body(task: TaskDefinition, local_image: str, volumes_in_image: set[st
         exposed[key] = {}
         bindings[key] = [{"HostIp": "127.0.0.1", "HostPort": str(host_ports[mapping["containerPort"]])}]
 
-    ulimits = [{"Name": u["name"], "Soft": u["softLimit"], "Hard": u["hardLimit"]} for u in container.get("ulimits", [])]
+    ulimits = [
+        {"Name": u["name"], "Soft": u["softLimit"], "Hard": u["hardLimit"]} for u in container.get("ulimits", [])
+    ]
     if not any(u["Name"] == "nofile" for u in ulimits):
         ulimits.append({"Name": "nofile", "Soft": LOCAL_NOFILE, "Hard": LOCAL_NOFILE})
 
@@ -155,7 +169,7 @@ class FargateTask:
     directories: list[str] = field(default_factory=list)
 
     @classmethod
-    def start(cls, task: TaskDefinition, local_image: str, volumes_in_image: set[str] | None = None) -> "FargateTask":
+    def start(cls, task: TaskDefinition, local_image: str, volumes_in_image: set[str] | None = None) -> FargateTask:
         """Creates and starts the container. volumes_in_image defaults to what the image declares; a test may
         pass another set to see what Fargate would do with an image that declares none."""
         ports = {m["containerPort"]: free_port() for m in task.container.get("portMappings", [])}
@@ -202,8 +216,8 @@ class FargateTask:
         # Multiplexed stream: 8-byte frame headers (stream, 0, 0, 0, size as big-endian u32).
         out, at = [], 0
         while at + 8 <= len(raw):
-            size = int.from_bytes(raw[at + 4:at + 8], "big")
-            out.append(raw[at + 8:at + 8 + size].decode(errors="replace"))
+            size = int.from_bytes(raw[at + 4 : at + 8], "big")
+            out.append(raw[at + 8 : at + 8 + size].decode(errors="replace"))
             at += 8 + size
         return "".join(out)
 
@@ -211,7 +225,11 @@ class FargateTask:
         """Seconds until Docker, running the definition's own health check, reports healthy. Bounded by the
         longest a healthy task may take: start period plus (retries + 1) intervals plus a timeout."""
         check = self.task.container["healthCheck"]
-        limit = check.get("startPeriod", 0) + (check.get("retries", 3) + 1) * check.get("interval", 30) + check.get("timeout", 5)
+        limit = (
+            check.get("startPeriod", 0)
+            + (check.get("retries", 3) + 1) * check.get("interval", 30)
+            + check.get("timeout", 5)
+        )
         started = time.monotonic()
         while time.monotonic() - started < limit:
             state = self.inspect()["State"]

@@ -47,13 +47,17 @@ class TaskDefinition:
     containers: list[dict[str, Any]]
 
     @classmethod
-    def from_plan(cls, plan: dict[str, Any]) -> "TaskDefinition":
+    def from_plan(cls, plan: dict[str, Any]) -> TaskDefinition:
         changes = [c for c in plan.get("resource_changes", []) if c["address"] == RESOURCE]
         if len(changes) != 1:
             raise AssertionError(f"the plan has no single {RESOURCE} (found {len(changes)})")
         after = changes[0]["change"]["after"]
-        return cls(cpu=int(after["cpu"]), memory=int(after["memory"]), volumes=list(after.get("volume") or []),
-                   containers=json.loads(after["container_definitions"]))
+        return cls(
+            cpu=int(after["cpu"]),
+            memory=int(after["memory"]),
+            volumes=list(after.get("volume") or []),
+            containers=json.loads(after["container_definitions"]),
+        )
 
     @property
     def container(self) -> dict[str, Any]:
@@ -69,8 +73,9 @@ def _cli_config(tmp: Path) -> dict[str, str]:
     if not os.path.isfile(env.get("TF_CLI_CONFIG_FILE", "")):
         mirror = env.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
         config = tmp / "terraform.tfrc"
-        config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n',
-                          encoding="utf-8")
+        config.write_text(
+            f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n', encoding="utf-8"
+        )
         env["TF_CLI_CONFIG_FILE"] = str(config)
     return env
 
@@ -81,19 +86,25 @@ def render(image_uri: str, extra_vars: dict[str, str] | None = None) -> TaskDefi
     with tempfile.TemporaryDirectory(prefix="taskdef-") as scratch:
         tmp = Path(scratch)
         root = tmp / "task"
-        shutil.copytree(REPO / "terraform" / "task", root, ignore=shutil.ignore_patterns(
-            ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*_override.tf", "tests"))
+        shutil.copytree(
+            REPO / "terraform" / "task",
+            root,
+            ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*", "*_override.tf", "tests"),
+        )
         (root / "zz_offline_override.tf").write_text(OFFLINE_OVERRIDE, encoding="utf-8")
         env = _cli_config(tmp)
         var_args = [f"-var-file={REPO / 'terraform' / 'config.tfvars'}", f"-var=image_uri={image_uri}"]
         var_args += [f"-var={name}={value}" for name, value in (extra_vars or {}).items()]
 
         def terraform(*args: str) -> str:
-            result = subprocess.run(["terraform", f"-chdir={root}", *args], env=env, capture_output=True,
-                                    text=True, timeout=300)
+            result = subprocess.run(
+                ["terraform", f"-chdir={root}", *args], env=env, capture_output=True, text=True, timeout=300
+            )
             if result.returncode != 0:
-                raise AssertionError(f"terraform {args[0]} failed ({result.returncode}):\n"
-                                     f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+                raise AssertionError(
+                    f"terraform {args[0]} failed ({result.returncode}):\n"
+                    f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+                )
             return result.stdout
 
         terraform("init", "-input=false", "-no-color")

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from dockerctl import Container, docker, free_port, get
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,12 +22,23 @@ class Project:
     def __init__(self, image: str) -> None:
         self.name = f"fcgiapptest{uuid.uuid4().hex[:8]}"
         self.port = free_port()
-        self.env = {**os.environ, "APP_IMAGE": image, "APP_PORT": str(self.port),
-                    "IMAGE": COMPOSE_IMAGE_URI, "COMPOSE_PROJECT_NAME": self.name}
+        self.env = {
+            **os.environ,
+            "APP_IMAGE": image,
+            "APP_PORT": str(self.port),
+            "IMAGE": COMPOSE_IMAGE_URI,
+            "COMPOSE_PROJECT_NAME": self.name,
+        }
 
     def compose(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(["docker-compose", "-f", str(REPO / "docker-compose.yml"), *args],
-                                cwd=REPO, env=self.env, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            ["docker-compose", "-f", str(REPO / "docker-compose.yml"), *args],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         assert result.returncode == 0, f"docker-compose {' '.join(args)}:\n{result.stderr}"
         return result
 
@@ -38,8 +48,9 @@ class Project:
         found = {}
         for cid in ids:
             name = docker("inspect", "--format", "{{.Name}}", cid).stdout.strip().lstrip("/")
-            service = docker("inspect", "--format", '{{index .Config.Labels "com.docker.compose.service"}}',
-                             cid).stdout.strip()
+            service = docker(
+                "inspect", "--format", '{{index .Config.Labels "com.docker.compose.service"}}', cid
+            ).stdout.strip()
             found[service] = Container(name, self.port)
         return found
 
@@ -55,9 +66,25 @@ class Project:
         return containers
 
     def down(self) -> None:
-        subprocess.run(["docker-compose", "-f", str(REPO / "docker-compose.yml"), "--profile", "replicas",
-                        "down", "--volumes", "--remove-orphans", "--timeout", "10"],
-                       cwd=REPO, env=self.env, capture_output=True, text=True, timeout=120)
+        subprocess.run(
+            [
+                "docker-compose",
+                "-f",
+                str(REPO / "docker-compose.yml"),
+                "--profile",
+                "replicas",
+                "down",
+                "--volumes",
+                "--remove-orphans",
+                "--timeout",
+                "10",
+            ],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
 
 @pytest.fixture

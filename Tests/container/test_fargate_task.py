@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-
 from dockerctl import TEST_IMAGE_URI, get, read_cgroup_cpu_seconds, record
 from fargate import LOCAL_NOFILE, NANOSECONDS, FargateTask, create_body, image_volumes
 from taskdef import TaskDefinition, render
@@ -57,15 +56,25 @@ def test_container_settings_follow_the_definition(task_definition: TaskDefinitio
     """User, read-only root, environment, health check (exec form, seconds -> ns), stop timeout, task CPU
     and memory, and Fargate's nofile limit reach the engine as the definition states them."""
     container = task_definition.container
-    body = create_body(task_definition, image, set(), {m["containerPort"]: 1 for m in container["portMappings"]},
-                       lambda: "/host/dir", lambda: "v")
+    body = create_body(
+        task_definition,
+        image,
+        set(),
+        {m["containerPort"]: 1 for m in container["portMappings"]},
+        lambda: "/host/dir",
+        lambda: "v",
+    )
     assert body["User"] == container["user"]
     assert body["HostConfig"]["ReadonlyRootfs"] is container["readonlyRootFilesystem"]
     assert sorted(body["Env"]) == sorted(f"{k}={v}" for k, v in environment(task_definition).items())
     check = container["healthCheck"]
-    assert body["Healthcheck"] == {"Test": check["command"], "Interval": check["interval"] * NANOSECONDS,
-                                   "Timeout": check["timeout"] * NANOSECONDS, "Retries": check["retries"],
-                                   "StartPeriod": check["startPeriod"] * NANOSECONDS}
+    assert body["Healthcheck"] == {
+        "Test": check["command"],
+        "Interval": check["interval"] * NANOSECONDS,
+        "Timeout": check["timeout"] * NANOSECONDS,
+        "Retries": check["retries"],
+        "StartPeriod": check["startPeriod"] * NANOSECONDS,
+    }
     assert body["StopTimeout"] == container["stopTimeout"]
     assert body["HostConfig"]["NanoCpus"] * 1024 == task_definition.cpu * NANOSECONDS
     assert body["HostConfig"]["Memory"] == task_definition.memory * 2**20

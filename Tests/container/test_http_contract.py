@@ -65,8 +65,13 @@ def test_runs_as_non_root_on_read_only_root(app: Container) -> None:
 
 def test_image_metadata(image: str) -> None:
     """The image declares a numeric non-root user, port 3000, a health check and OCI labels."""
-    config = docker("image", "inspect", "--format",
-                    "{{.Config.User}}|{{json .Config.ExposedPorts}}|{{json .Config.Healthcheck.Test}}", image)
+    config = docker(
+        "image",
+        "inspect",
+        "--format",
+        "{{.Config.User}}|{{json .Config.ExposedPorts}}|{{json .Config.Healthcheck.Test}}",
+        image,
+    )
     user, ports, health = config.stdout.strip().split("|")
     assert user.split(":")[0].isdigit() and user.split(":")[0] != "0", user
     assert "3000/tcp" in ports

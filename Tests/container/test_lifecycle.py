@@ -62,8 +62,9 @@ def test_stop_drains_in_flight_requests(start) -> None:
     time.sleep(0.5)
 
     started = time.monotonic()
-    stopper = subprocess.Popen(["docker", "stop", "--time", "10", container.name],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stopper = subprocess.Popen(
+        ["docker", "stop", "--time", "10", container.name], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(0.5)  # SIGTERM delivered; nginx has stopped accepting
     responses = []
     for sock in in_flight:
@@ -79,8 +80,9 @@ def test_stop_drains_in_flight_requests(start) -> None:
     for raw in responses:
         head, _, body = raw.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200"), raw[:200]
-        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length:")))
+        length = int(
+            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+        )
         assert len(body) == length and b'"imageUri":"drain-test"' in body, raw
     state = container.state()
     assert stopper.returncode == 0, stopper.stderr
@@ -112,13 +114,17 @@ def test_invalid_base_path_refuses_to_start(image: str) -> None:
     """BASE_PATH=../x: the container exits with 2 (invalid configuration) and names BASE_PATH."""
     result = subprocess.run(
         ["docker", "run", "--rm", "--read-only", "-e", "BASE_PATH=../x", image],
-        capture_output=True, text=True, timeout=30)
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2, (result.returncode, result.stderr)
     assert "BASE_PATH" in result.stderr, result.stderr
 
 
 def test_healthcheck_fails_without_server(image: str) -> None:
     """The HEALTHCHECK command itself fails when nothing answers (so Docker and ECS see a dead task)."""
-    result = docker("run", "--rm", "--entrypoint", "/opt/fcgiapp/bin/FCGIApp", image, "healthcheck",
-                    check=False, timeout=30)
+    result = docker(
+        "run", "--rm", "--entrypoint", "/opt/fcgiapp/bin/FCGIApp", image, "healthcheck", check=False, timeout=30
+    )
     assert result.returncode != 0

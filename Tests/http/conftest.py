@@ -1,7 +1,6 @@
 """Fixtures for the HTTP-level tests: real nginx + FCGIApp started through scripts/entrypoint.sh."""
 
 import pytest
-
 from httpsupport import Server, fcgiapp_bin
 
 

@@ -201,5 +201,7 @@ if __name__ == "__main__":
     port, seconds = int(sys.argv[1]), float(sys.argv[-1])
     pairs = [(sys.argv[i], int(sys.argv[i + 1])) for i in range(2, len(sys.argv) - 1, 2)]
     result, summaries = under_attack(pairs, port, seconds)
-    print(f"{pairs} for {seconds:.0f} s: probes {result.ok}/{result.sent} ({100 * result.ratio:.1f} %), "
-          f"slowest {result.worst_s} s; attackers {summaries}")
+    print(
+        f"{pairs} for {seconds:.0f} s: probes {result.ok}/{result.sent} ({100 * result.ratio:.1f} %), "
+        f"slowest {result.worst_s} s; attackers {summaries}"
+    )

@@ -20,14 +20,31 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "Tests" / "support"))
 
 from httpclient import Response, free_port, get, port_closed, raw_request, request  # noqa: E402,F401
+
 ENTRYPOINT = REPO / "scripts" / "entrypoint.sh"
 
 # Inherited settings that would change what the tests expect; each server sets its own.
 _OWN_VARIABLES = (
-    "PORT", "LISTEN_HOST", "BASE_PATH", "IMAGE", "RUNTIME_DIR", "APP_HOME", "FCGIAPP_BIN", "NGINX_BIN",
-    "FCGI_LISTEN", "FCGI_WORKERS", "FCGI_BACKLOG", "STRESS_MAX_SECONDS", "QUIET",
-    "NGINX_WORKER_PROCESSES", "NGINX_WORKER_CONNECTIONS", "NGINX_UPSTREAM_KEEPALIVE",
-    "NGINX_STRESS_RATE", "NGINX_STRESS_BURST", "NGINX_ACCESS_LOG", "LAME_DUCK_SECONDS",
+    "PORT",
+    "LISTEN_HOST",
+    "BASE_PATH",
+    "IMAGE",
+    "RUNTIME_DIR",
+    "APP_HOME",
+    "FCGIAPP_BIN",
+    "NGINX_BIN",
+    "FCGI_LISTEN",
+    "FCGI_WORKERS",
+    "FCGI_BACKLOG",
+    "STRESS_MAX_SECONDS",
+    "QUIET",
+    "NGINX_WORKER_PROCESSES",
+    "NGINX_WORKER_CONNECTIONS",
+    "NGINX_UPSTREAM_KEEPALIVE",
+    "NGINX_STRESS_RATE",
+    "NGINX_STRESS_BURST",
+    "NGINX_ACCESS_LOG",
+    "LAME_DUCK_SECONDS",
 )
 
 TEST_IMAGE = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/fargate-auto-scaled-backend@sha256:" + "ab" * 32
@@ -48,8 +65,8 @@ def _stat(pid: int):
             line = f.read().decode("latin-1")
     except OSError:
         return None
-    comm = line[line.index("(") + 1:line.rindex(")")]
-    fields = line[line.rindex(")") + 2:].split()
+    comm = line[line.index("(") + 1 : line.rindex(")")]
+    fields = line[line.rindex(")") + 2 :].split()
     return int(fields[1]), int(fields[19]), comm, fields[0]
 
 
@@ -103,14 +120,16 @@ class Server:
         self.runtime_dir = self.root / "run"
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if k not in _OWN_VARIABLES}
-        env.update({
-            "PORT": str(self.port),
-            "LISTEN_HOST": "127.0.0.1",
-            "RUNTIME_DIR": str(self.runtime_dir),
-            "APP_HOME": str(REPO),
-            "FCGIAPP_BIN": str(self.app or fcgiapp_bin()),
-            "IMAGE": TEST_IMAGE,
-        })
+        env.update(
+            {
+                "PORT": str(self.port),
+                "LISTEN_HOST": "127.0.0.1",
+                "RUNTIME_DIR": str(self.runtime_dir),
+                "APP_HOME": str(REPO),
+                "FCGIAPP_BIN": str(self.app or fcgiapp_bin()),
+                "IMAGE": TEST_IMAGE,
+            }
+        )
         env.update(self.overrides)
         self.stdout = open(self.root / "stdout.log", "wb")
         self.stderr = open(self.root / "stderr.log", "wb")
@@ -125,14 +144,14 @@ class Server:
             self.runtime_dir.mkdir()
             shutil.chown(self.runtime_dir, self.user)
             account = pwd.getpwnam(self.user)
-            command = ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups",
-                       *command]
+            command = ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups", *command]
         if self.nofile:
             # prlimit execs the command with the new limit (no preexec_fn, unsafe with threads).
             _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
             command = ["prlimit", f"--nofile={self.nofile}:{hard}", *command]
-        self.proc = subprocess.Popen(command, env=env, stdout=self.stdout, stderr=self.stderr,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            command, env=env, stdout=self.stdout, stderr=self.stderr, stdin=subprocess.DEVNULL, start_new_session=True
+        )
         if wait:
             self.wait_healthy()
         return self

@@ -74,8 +74,18 @@ def test_valid_utf8_and_escapes_are_logged_as_sent(make_server):
     tricky = VALID + ' "quoted" back\\slash \x01\x1f\x7f'
     raw = tricky.encode()
     path = "/dev/" + VALID.replace(" ", "")  # raw spaces would end the request target
-    send(s.port, b"GET " + path.encode() + b" HTTP/1.1\r\nHost: a\r\nUser-Agent: " + raw
-         + b"\r\nReferer: " + raw + b"\r\nX-Forwarded-For: " + raw + b"\r\n\r\n")
+    send(
+        s.port,
+        b"GET "
+        + path.encode()
+        + b" HTTP/1.1\r\nHost: a\r\nUser-Agent: "
+        + raw
+        + b"\r\nReferer: "
+        + raw
+        + b"\r\nX-Forwarded-For: "
+        + raw
+        + b"\r\n\r\n",
+    )
     entries = log_entries(s, 1)
     assert len(entries) == 1, entries
     entry = entries[0]

@@ -1,7 +1,7 @@
 """Many clients at once: every request answered 200 through nginx and the app's worker pool."""
 
-from concurrent.futures import ThreadPoolExecutor
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from httpsupport import get
 
@@ -21,6 +21,7 @@ def test_200_concurrent_requests_all_succeed(server):
 
 def test_keepalive_connections_serve_many_requests(server):
     import http.client
+
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
         for _ in range(200):

@@ -10,9 +10,8 @@ import resource
 import socket
 import time
 
-import pytest
-
 import hostile
+import pytest
 from httpsupport import raw_request
 
 CONTAINER_SOFT_NOFILE = 1024
@@ -67,9 +66,13 @@ def test_slow_and_flooding_clients_together(hostile_server):
     assert result.worst_s < 1.0, (result, attackers)
 
 
-@pytest.mark.parametrize("body_headers", [b"Content-Length: 100", b"Content-Length: 16000", b"Transfer-Encoding: chunked"])
-@pytest.mark.parametrize("method,path", [(b"GET", b"/dev/host"), (b"HEAD", b"/dev/host"), (b"GET", b"/health"),
-                                         (b"GET", b"/dev/stress-cpu/0/1")])
+@pytest.mark.parametrize(
+    "body_headers", [b"Content-Length: 100", b"Content-Length: 16000", b"Transfer-Encoding: chunked"]
+)
+@pytest.mark.parametrize(
+    "method,path",
+    [(b"GET", b"/dev/host"), (b"HEAD", b"/dev/host"), (b"GET", b"/health"), (b"GET", b"/dev/stress-cpu/0/1")],
+)
 def test_request_bodies_are_refused_unread(server, method, path, body_headers):
     """GET and HEAD take no body (RFC 9110, 9.3.1): one is refused with a 413 before it is read, so a
     client cannot hold a connection by sending it slowly."""

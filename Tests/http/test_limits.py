@@ -1,7 +1,6 @@
 """Malformed and oversized requests get a 4xx JSON answer from nginx, never a 5xx or HTML."""
 
 import pytest
-
 from httpsupport import get, raw_request, request
 
 
@@ -32,18 +31,21 @@ def test_large_body_is_413(server):
     assert_json_error(get(server.port, "/dev/host", body=b"x" * 100_000), 413)
 
 
-@pytest.mark.parametrize("raw", [
-    b"GARBAGE\r\n\r\n",
-    b"GET\r\n\r\n",
-    b"GET /dev/host HTTP/1.1\r\n\r\n",                                     # HTTP/1.1 without Host
-    b"GET /dev/host HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",               # two Hosts
-    b"GET /dev/host HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n",
-    b"GET /dev/host HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
-    b"GET /dev/%zz HTTP/1.1\r\nHost: a\r\n\r\n",
-    b"GET /dev/host\x00 HTTP/1.1\r\nHost: a\r\n\r\n",
-    b"GET /dev/%00host HTTP/1.1\r\nHost: a\r\n\r\n",
-    b"GET ../../etc/passwd HTTP/1.1\r\nHost: a\r\n\r\n",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET\r\n\r\n",
+        b"GET /dev/host HTTP/1.1\r\n\r\n",  # HTTP/1.1 without Host
+        b"GET /dev/host HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",  # two Hosts
+        b"GET /dev/host HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n",
+        b"GET /dev/host HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+        b"GET /dev/%zz HTTP/1.1\r\nHost: a\r\n\r\n",
+        b"GET /dev/host\x00 HTTP/1.1\r\nHost: a\r\n\r\n",
+        b"GET /dev/%00host HTTP/1.1\r\nHost: a\r\n\r\n",
+        b"GET ../../etc/passwd HTTP/1.1\r\nHost: a\r\n\r\n",
+    ],
+)
 def test_malformed_requests_are_400_json(server, raw):
     assert_json_error(raw_request(server.port, raw), 400)
 

@@ -6,12 +6,20 @@ go out raw over a socket, so no client library normalises them first.
 """
 
 import pytest
-
 from httpsupport import raw_request
 
 # {name} is the page; {encoded} is the same name with its first letter percent-encoded.
-TRAVERSALS = ["/dev/%2E%2E%2F{name}", "/dev/..%2F{name}", "/dev/../{name}", "/dev/%2e%2e/{name}",
-              "/dev/%2E%2E/%2E%2E/{name}", "/x/../{name}", "//{name}", "/{encoded}", "/./{name}"]
+TRAVERSALS = [
+    "/dev/%2E%2E%2F{name}",
+    "/dev/..%2F{name}",
+    "/dev/../{name}",
+    "/dev/%2e%2e/{name}",
+    "/dev/%2E%2E/%2E%2E/{name}",
+    "/x/../{name}",
+    "//{name}",
+    "/{encoded}",
+    "/./{name}",
+]
 
 
 def raw_get(port: int, target: str):

@@ -4,7 +4,6 @@ import math
 import time
 
 import pytest
-
 from httpsupport import get, raw_request, request
 
 # (method, path, headers, expected status): every kind of answer under the base path, the app's and nginx's.
@@ -29,19 +28,22 @@ def assert_safe_headers(r):
     assert r.header("X-Content-Type-Options") == "nosniff", r.headers
 
 
-@pytest.mark.parametrize("method,path,headers,status", ANSWERS,
-                         ids=[f"{m}-{p[:24]}-{s}" for m, p, _, s in ANSWERS])
+@pytest.mark.parametrize("method,path,headers,status", ANSWERS, ids=[f"{m}-{p[:24]}-{s}" for m, p, _, s in ANSWERS])
 def test_answers_are_not_cached_or_sniffed(server, method, path, headers, status):
     r = request(server.port, method, path, headers=headers)
     assert r.status == status, (path, r.status, r.body[:200])
     assert_safe_headers(r)
 
 
-@pytest.mark.parametrize("raw", [
-    b"GARBAGE\r\n\r\n",
-    b"GET /dev/host HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
-    b"GET /dev/host HTTP/1.1\r\nHost: a\r\nContent-Length: 20000\r\n\r\n" + b"x" * 20000,
-], ids=["garbage", "transfer-encoding", "body-too-large"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /dev/host HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
+        b"GET /dev/host HTTP/1.1\r\nHost: a\r\nContent-Length: 20000\r\n\r\n" + b"x" * 20000,
+    ],
+    ids=["garbage", "transfer-encoding", "body-too-large"],
+)
 def test_errors_before_routing_are_not_cached_or_sniffed(server, raw):
     r = raw_request(server.port, raw)
     assert 400 <= r.status < 500, r.status

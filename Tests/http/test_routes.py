@@ -4,7 +4,6 @@ import re
 import socket
 
 import pytest
-
 from httpsupport import TEST_IMAGE, get, request
 
 TIMESTAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"
@@ -48,11 +47,32 @@ def test_no_server_version(server):
     assert r.header("Server") == "nginx"
 
 
-@pytest.mark.parametrize("path", [
-    "/host", "/DEV/host", "/Dev/host", "/dev/HOST", "/dev", "/dev/", "/dev/host/", "/dev/nope",
-    "/devx/host", "/x/dev/host", "/health/", "/health/x", "/healthz", "/status/x", "/", "/index.html",
-    "/_error", "/_unavailable", "/@error", "/@unavailable", "/stress-cpu/50/1",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/host",
+        "/DEV/host",
+        "/Dev/host",
+        "/dev/HOST",
+        "/dev",
+        "/dev/",
+        "/dev/host/",
+        "/dev/nope",
+        "/devx/host",
+        "/x/dev/host",
+        "/health/",
+        "/health/x",
+        "/healthz",
+        "/status/x",
+        "/",
+        "/index.html",
+        "/_error",
+        "/_unavailable",
+        "/@error",
+        "/@unavailable",
+        "/stress-cpu/50/1",
+    ],
+)
 def test_unknown_paths_are_404_json(server, path):
     r = get(server.port, path)
     assert r.status == 404, (path, r.body)
@@ -60,8 +80,9 @@ def test_unknown_paths_are_404_json(server, path):
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"])
-@pytest.mark.parametrize("path", ["/dev/host", "/health", "/status", "/dev/stress-cpu/0/1", "/nope", "/_error",
-                                  "/_unavailable", "/@error"])
+@pytest.mark.parametrize(
+    "path", ["/dev/host", "/health", "/status", "/dev/stress-cpu/0/1", "/nope", "/_error", "/_unavailable", "/@error"]
+)
 def test_other_methods_are_405_json_with_allow(server, method, path):
     r = request(server.port, method, path, body=b"x=1" if method in ("POST", "PUT") else None)
     assert r.status == 405, (method, path, r.body)
@@ -69,9 +90,16 @@ def test_other_methods_are_405_json_with_allow(server, method, path):
     assert "error" in assert_json(r)
 
 
-@pytest.mark.parametrize("path,status", [
-    ("/dev/host", 200), ("/health", 200), ("/status", 200), ("/nope", 404), ("/dev/stress-cpu/x/1", 400),
-])
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/dev/host", 200),
+        ("/health", 200),
+        ("/status", 200),
+        ("/nope", 404),
+        ("/dev/stress-cpu/x/1", 400),
+    ],
+)
 def test_head_has_headers_and_no_body(server, path, status):
     r = request(server.port, "HEAD", path)
     assert r.status == status

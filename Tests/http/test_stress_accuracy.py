@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from httpsupport import cpu_seconds, get
 
 TOLERANCE = 5.0
@@ -62,15 +61,16 @@ def check(achieved: float, idle: float, percent: int, cpus: float) -> None:
     """Within TOLERANCE, or short only because other processes left no idle CPU to take (the stress
     threads run at the lowest priority by design, so on a shared, saturated machine they yield)."""
     if achieved < percent - TOLERANCE and idle < 3:
-        pytest.skip(f"machine saturated by other processes (idle {idle:.1f}%): asked {percent}%, "
-                    f"got {achieved:.1f}%")
-    assert abs(achieved - percent) <= TOLERANCE, \
+        pytest.skip(f"machine saturated by other processes (idle {idle:.1f}%): asked {percent}%, got {achieved:.1f}%")
+    assert abs(achieved - percent) <= TOLERANCE, (
         f"asked {percent}%, got {achieved:.1f}% of {cpus} CPUs (machine idle {idle:.1f}%)"
+    )
 
 
 @pytest.fixture(scope="module")
 def stress_server():
     from httpsupport import Server
+
     s = Server(env={"NGINX_STRESS_RATE": "100r/s", "NGINX_STRESS_BURST": "100"})
     try:
         yield s.start()

@@ -1,39 +1,41 @@
 """The stress route's input table through nginx, and the rate limit in front of it."""
 
 import pytest
-
 from httpsupport import get, request
 
 
-@pytest.mark.parametrize("path,wrong", [
-    ("/dev/stress-cpu/+50/1", "percent"),
-    ("/dev/stress-cpu/-5/1", "percent"),
-    ("/dev/stress-cpu/50.5/1", "percent"),
-    ("/dev/stress-cpu/1e2/1", "percent"),
-    ("/dev/stress-cpu/0x10/1", "percent"),
-    ("/dev/stress-cpu/%2050/1", "percent"),
-    ("/dev/stress-cpu/50%20/1", "percent"),
-    ("/dev/stress-cpu/5%200/1", "percent"),
-    ("/dev/stress-cpu/101/1", "percent"),
-    ("/dev/stress-cpu/99999999999999999999999/1", "percent"),
-    ("/dev/stress-cpu/abc/1", "percent"),
-    ("/dev/stress-cpu/%EF%BC%95/1", "percent"),  # fullwidth digit five
-    ("/dev/stress-cpu//1", "seconds"),  # nginx merges the slashes: 1 is the percent
-    ("/dev/stress-cpu/", "percent"),
-    ("/dev/stress-cpu", "percent"),
-    ("/dev/stress-cpu/50", "seconds"),
-    ("/dev/stress-cpu/50/", "seconds"),
-    ("/dev/stress-cpu/50/0", "seconds"),
-    ("/dev/stress-cpu/50/-1", "seconds"),
-    ("/dev/stress-cpu/50/1.5", "seconds"),
-    ("/dev/stress-cpu/50/1e3", "seconds"),
-    ("/dev/stress-cpu/50/%201", "seconds"),
-    ("/dev/stress-cpu/50/901", "seconds"),
-    ("/dev/stress-cpu/50/99999999999999999999999", "seconds"),
-    ("/dev/stress-cpu/0/0", "seconds"),
-    ("/dev/stress-cpu/50/1/extra", "after"),
-    ("/dev/stress-cpu/50/1/", "after"),
-])
+@pytest.mark.parametrize(
+    "path,wrong",
+    [
+        ("/dev/stress-cpu/+50/1", "percent"),
+        ("/dev/stress-cpu/-5/1", "percent"),
+        ("/dev/stress-cpu/50.5/1", "percent"),
+        ("/dev/stress-cpu/1e2/1", "percent"),
+        ("/dev/stress-cpu/0x10/1", "percent"),
+        ("/dev/stress-cpu/%2050/1", "percent"),
+        ("/dev/stress-cpu/50%20/1", "percent"),
+        ("/dev/stress-cpu/5%200/1", "percent"),
+        ("/dev/stress-cpu/101/1", "percent"),
+        ("/dev/stress-cpu/99999999999999999999999/1", "percent"),
+        ("/dev/stress-cpu/abc/1", "percent"),
+        ("/dev/stress-cpu/%EF%BC%95/1", "percent"),  # fullwidth digit five
+        ("/dev/stress-cpu//1", "seconds"),  # nginx merges the slashes: 1 is the percent
+        ("/dev/stress-cpu/", "percent"),
+        ("/dev/stress-cpu", "percent"),
+        ("/dev/stress-cpu/50", "seconds"),
+        ("/dev/stress-cpu/50/", "seconds"),
+        ("/dev/stress-cpu/50/0", "seconds"),
+        ("/dev/stress-cpu/50/-1", "seconds"),
+        ("/dev/stress-cpu/50/1.5", "seconds"),
+        ("/dev/stress-cpu/50/1e3", "seconds"),
+        ("/dev/stress-cpu/50/%201", "seconds"),
+        ("/dev/stress-cpu/50/901", "seconds"),
+        ("/dev/stress-cpu/50/99999999999999999999999", "seconds"),
+        ("/dev/stress-cpu/0/0", "seconds"),
+        ("/dev/stress-cpu/50/1/extra", "after"),
+        ("/dev/stress-cpu/50/1/", "after"),
+    ],
+)
 def test_bad_input_is_400_naming_the_problem(server, path, wrong):
     r = get(server.port, path)
     assert r.status == 400, (path, r.status, r.body)

@@ -13,7 +13,6 @@ import threading
 import time
 
 import pytest
-
 from httpsupport import ENTRYPOINT, Server, fcgiapp_bin, get, port_closed
 
 
@@ -24,8 +23,7 @@ def fake_app(path, body: str):
         f"#!{sys.executable}\n"
         "import os, socket, sys, time\n"
         "if sys.argv[1:] == ['preflight']:\n"
-        f"    os.execv({str(fcgiapp_bin())!r}, [{str(fcgiapp_bin())!r}, 'preflight'])\n"
-        + body
+        f"    os.execv({str(fcgiapp_bin())!r}, [{str(fcgiapp_bin())!r}, 'preflight'])\n" + body
     )
     path.chmod(0o755)
     return path
@@ -123,12 +121,10 @@ def test_runtime_dir_owned_by_another_user_is_refused(make_server, tmp_path):
 
 def test_health_is_503_json_when_the_app_is_unreachable(make_server, tmp_path):
     # A stand-in app that leaves a socket nobody listens on, so nginx's connect() is refused.
-    fake = fake_app(tmp_path / "unreachable-app", (
-        "s = socket.socket(socket.AF_UNIX)\n"
-        "s.bind(os.environ['FCGI_LISTEN'])\n"
-        "s.close()\n"
-        "time.sleep(600)\n"
-    ))
+    fake = fake_app(
+        tmp_path / "unreachable-app",
+        ("s = socket.socket(socket.AF_UNIX)\ns.bind(os.environ['FCGI_LISTEN'])\ns.close()\ntime.sleep(600)\n"),
+    )
     s = make_server(app=fake).start(wait=False)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -153,9 +149,15 @@ def test_health_is_503_json_when_the_app_is_unreachable(make_server, tmp_path):
 # MARK: a process dies
 
 
-@pytest.mark.parametrize("victim,sig", [
-    ("app", signal.SIGKILL), ("app", signal.SIGTERM), ("nginx", signal.SIGKILL), ("nginx", signal.SIGTERM),
-])
+@pytest.mark.parametrize(
+    "victim,sig",
+    [
+        ("app", signal.SIGKILL),
+        ("app", signal.SIGTERM),
+        ("nginx", signal.SIGKILL),
+        ("nginx", signal.SIGTERM),
+    ],
+)
 def test_either_process_ending_stops_everything_within_2_s(make_server, victim, sig):
     s = make_server().start()
     pid = s.app_pid() if victim == "app" else s.nginx_master_pid()
@@ -173,11 +175,10 @@ def test_app_that_ends_before_the_supervisor_waits_is_still_noticed(make_server,
     # A stand-in app that creates its socket and exits at once with status 3: it is gone before nginx
     # has started and the supervisor reaches `wait -n`, which must still report it (bash keeps the
     # status of an ended child) rather than wait forever.
-    fake = fake_app(tmp_path / "short-lived-app", (
-        "s = socket.socket(socket.AF_UNIX)\n"
-        "s.bind(os.environ['FCGI_LISTEN'])\n"
-        "sys.exit(3)\n"
-    ))
+    fake = fake_app(
+        tmp_path / "short-lived-app",
+        ("s = socket.socket(socket.AF_UNIX)\ns.bind(os.environ['FCGI_LISTEN'])\nsys.exit(3)\n"),
+    )
     s = make_server(app=fake).start(wait=False)
     code = s.wait_exit(10)
     err = s.stderr_text()
@@ -404,8 +405,7 @@ def test_access_log_is_json_lines_on_stdout(server):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root's nginx workers change user")
 def test_as_root_nginx_workers_run_as_nobody(server):
-    workers = [pid for pid, (_, comm) in server.tracked.items()
-               if comm == "nginx" and pid != server.nginx_master_pid()]
+    workers = [pid for pid, (_, comm) in server.tracked.items() if comm == "nginx" and pid != server.nginx_master_pid()]
     assert workers
     for pid in workers:
         assert os.stat(f"/proc/{pid}").st_uid == 65534
@@ -416,9 +416,26 @@ def test_as_root_nginx_workers_run_as_nobody(server):
 def test_help_lists_every_setting():
     out = subprocess.run([str(ENTRYPOINT), "--help"], capture_output=True, text=True, timeout=5)
     assert out.returncode == 0
-    for name in ("PORT", "LISTEN_HOST", "BASE_PATH", "IMAGE", "STRESS_MAX_SECONDS", "NGINX_WORKER_PROCESSES",
-                 "NGINX_WORKER_CONNECTIONS", "NGINX_UPSTREAM_KEEPALIVE", "FCGI_WORKERS", "FCGI_BACKLOG",
-                 "NGINX_STRESS_RATE", "NGINX_STRESS_BURST", "NGINX_ACCESS_LOG", "RUNTIME_DIR", "APP_HOME",
-                 "FCGIAPP_BIN", "NGINX_BIN", "QUIET", "LAME_DUCK_SECONDS"):
+    for name in (
+        "PORT",
+        "LISTEN_HOST",
+        "BASE_PATH",
+        "IMAGE",
+        "STRESS_MAX_SECONDS",
+        "NGINX_WORKER_PROCESSES",
+        "NGINX_WORKER_CONNECTIONS",
+        "NGINX_UPSTREAM_KEEPALIVE",
+        "FCGI_WORKERS",
+        "FCGI_BACKLOG",
+        "NGINX_STRESS_RATE",
+        "NGINX_STRESS_BURST",
+        "NGINX_ACCESS_LOG",
+        "RUNTIME_DIR",
+        "APP_HOME",
+        "FCGIAPP_BIN",
+        "NGINX_BIN",
+        "QUIET",
+        "LAME_DUCK_SECONDS",
+    ):
         assert f"\n  {name} " in out.stdout, name
     assert subprocess.run([str(ENTRYPOINT), "--bogus"], capture_output=True, timeout=5).returncode == 2

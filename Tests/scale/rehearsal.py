@@ -35,22 +35,35 @@ EPOCH = 1_800_000_000  # a fixed, minute-aligned start (2027-01-15): fake time, 
 
 
 class World:
-    def __init__(self, clients: dict[str, Any], ecs_record: Any, cluster: str, service: str, settings: Any,
-                 metric_delay: int = 60) -> None:
+    def __init__(
+        self,
+        clients: dict[str, Any],
+        ecs_record: Any,
+        cluster: str,
+        service: str,
+        settings: Any,
+        metric_delay: int = 60,
+    ) -> None:
         self.c, self.record, self.cluster, self.service_name = clients, ecs_record, cluster, service
         self.t = 0
         self.metric_delay = metric_delay
         check = settings["target_health_check"]
         target = clients["application-autoscaling"].describe_scalable_targets(
-            ServiceNamespace="ecs", ResourceIds=[f"service/{cluster}/{service}"])["ScalableTargets"][0]
+            ServiceNamespace="ecs", ResourceIds=[f"service/{cluster}/{service}"]
+        )["ScalableTargets"][0]
         self.target = ScalableTarget(ecs_record.desired_count, target["MinCapacity"], target["MaxCapacity"])
-        self.tasks = EcsService.with_running(ecs_record.desired_count, start_seconds=60,
-                                             health_seconds=check["interval"] * check["healthy_threshold"],
-                                             drain_seconds=settings["deregistration_delay_seconds"])
+        self.tasks = EcsService.with_running(
+            ecs_record.desired_count,
+            start_seconds=60,
+            health_seconds=check["interval"] * check["healthy_threshold"],
+            drain_seconds=settings["deregistration_delay_seconds"],
+        )
         self.stress: dict[int, tuple] = {}  # task id -> (percent, until)
         self.cpu_samples: list[float] = []
-        self.last_state: dict[str, str] = {a["AlarmName"]: a["StateValue"] for a in clients["cloudwatch"].describe_alarms(
-            AlarmTypes=["MetricAlarm"])["MetricAlarms"]}
+        self.last_state: dict[str, str] = {
+            a["AlarmName"]: a["StateValue"]
+            for a in clients["cloudwatch"].describe_alarms(AlarmTypes=["MetricAlarm"])["MetricAlarms"]
+        }
         self.lock = threading.Lock()
         self._rr = 0
         self._sync_counts()
@@ -85,8 +98,12 @@ class World:
             self.tasks.reconcile(self.target.capacity, now)
             c = self.tasks.counts(now)
             if c["running"]:
-                used = sum(min(p, 100) / 100 for ident, (p, until) in self.stress.items() if until > now
-                           and any(t.ident == ident and t.healthy_at <= now and t.stop_at is None for t in self.tasks.tasks))
+                used = sum(
+                    min(p, 100) / 100
+                    for ident, (p, until) in self.stress.items()
+                    if until > now
+                    and any(t.ident == ident and t.healthy_at <= now and t.stop_at is None for t in self.tasks.tasks)
+                )
                 self.cpu_samples.append(100 * used / c["running"])
             if now % 60 == 0:
                 self._publish(now)
@@ -104,11 +121,21 @@ class World:
             return
         value = sum(self.cpu_samples) / len(self.cpu_samples)
         self.cpu_samples = []
-        self.c["cloudwatch"].put_metric_data(Namespace="AWS/ECS", MetricData=[{
-            "MetricName": "CPUUtilization", "Value": value, "Unit": "Percent",
-            "Timestamp": dt.datetime.fromtimestamp(EPOCH + now - 60, dt.UTC),
-            "Dimensions": [{"Name": "ClusterName", "Value": self.cluster},
-                           {"Name": "ServiceName", "Value": self.service_name}]}])
+        self.c["cloudwatch"].put_metric_data(
+            Namespace="AWS/ECS",
+            MetricData=[
+                {
+                    "MetricName": "CPUUtilization",
+                    "Value": value,
+                    "Unit": "Percent",
+                    "Timestamp": dt.datetime.fromtimestamp(EPOCH + now - 60, dt.UTC),
+                    "Dimensions": [
+                        {"Name": "ClusterName", "Value": self.cluster},
+                        {"Name": "ServiceName", "Value": self.service_name},
+                    ],
+                }
+            ],
+        )
 
     def _datapoints(self, alarm: dict[str, Any], now: int) -> list[float | None]:
         period, n = alarm["Period"], alarm["EvaluationPeriods"]
@@ -117,10 +144,14 @@ class World:
         if end <= 0:
             return []
         points = self.c["cloudwatch"].get_metric_statistics(
-            Namespace=alarm["Namespace"], MetricName=alarm["MetricName"], Dimensions=alarm.get("Dimensions", []),
+            Namespace=alarm["Namespace"],
+            MetricName=alarm["MetricName"],
+            Dimensions=alarm.get("Dimensions", []),
             StartTime=dt.datetime.fromtimestamp(EPOCH + max(start, 0), dt.UTC),
             EndTime=dt.datetime.fromtimestamp(EPOCH + end, dt.UTC) - dt.timedelta(seconds=1),
-            Period=period, Statistics=[alarm["Statistic"]])["Datapoints"]
+            Period=period,
+            Statistics=[alarm["Statistic"]],
+        )["Datapoints"]
         by_start = {int(p["Timestamp"].timestamp()) - EPOCH: p[alarm["Statistic"]] for p in points}
         return [by_start.get(s) for s in range(max(start, 0), end, period)]
 
@@ -130,9 +161,17 @@ class World:
             if a.get("Namespace") != "AWS/ECS":
                 continue
             external = self.last_state.get(a["AlarmName"]) not in (None, a["StateValue"]) and a["StateValue"] == ALARM
-            model = MetricAlarm(a["AlarmName"], a["Threshold"], a["ComparisonOperator"], a["EvaluationPeriods"],
-                                a["Period"], a.get("DatapointsToAlarm"), a.get("TreatMissingData", "missing"),
-                                tuple(a.get("AlarmActions", [])), a["StateValue"])
+            model = MetricAlarm(
+                a["AlarmName"],
+                a["Threshold"],
+                a["ComparisonOperator"],
+                a["EvaluationPeriods"],
+                a["Period"],
+                a.get("DatapointsToAlarm"),
+                a.get("TreatMissingData", "missing"),
+                tuple(a.get("AlarmActions", [])),
+                a["StateValue"],
+            )
             points = self._datapoints(a, now)
             present = [p for p in points if p is not None]
             if external:
@@ -143,8 +182,11 @@ class World:
             old = model.state
             model.evaluate(points)
             if model.state != old:
-                self.c["cloudwatch"].set_alarm_state(AlarmName=a["AlarmName"], StateValue=model.state,
-                                                     StateReason="rehearsal: evaluated by the scaling model")
+                self.c["cloudwatch"].set_alarm_state(
+                    AlarmName=a["AlarmName"],
+                    StateValue=model.state,
+                    StateReason="rehearsal: evaluated by the scaling model",
+                )
             self.last_state[a["AlarmName"]] = model.state
             if model.state == ALARM:
                 self._act(model, sum(present) / len(present) if present else None, now)
@@ -152,21 +194,32 @@ class World:
     def _act(self, alarm: MetricAlarm, value: float | None, now: int) -> None:
         if not alarm.actions:
             return
-        policies = self.c["application-autoscaling"].describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+        policies = self.c["application-autoscaling"].describe_scaling_policies(ServiceNamespace="ecs")[
+            "ScalingPolicies"
+        ]
         for arn in alarm.actions:
             found = [p for p in policies if p["PolicyARN"] == arn]
             if not found:
                 continue
             cfg = found[0]["StepScalingPolicyConfiguration"]
-            policy = StepPolicy(found[0]["PolicyName"], [
-                StepAdjustment(s["ScalingAdjustment"], s.get("MetricIntervalLowerBound"), s.get("MetricIntervalUpperBound"))
-                for s in cfg["StepAdjustments"]], cfg.get("Cooldown", 0), cfg["AdjustmentType"])
+            policy = StepPolicy(
+                found[0]["PolicyName"],
+                [
+                    StepAdjustment(
+                        s["ScalingAdjustment"], s.get("MetricIntervalLowerBound"), s.get("MetricIntervalUpperBound")
+                    )
+                    for s in cfg["StepAdjustments"]
+                ],
+                cfg.get("Cooldown", 0),
+                cfg["AdjustmentType"],
+            )
             # A drill's SetAlarmState carries no breaching datapoint of its own: scale-test sends the threshold
             # as its recent datapoint, so the step bounded by 0 (the smallest breach) applies.
             metric = value if value is not None and alarm.breaches(value) else alarm.threshold
             if self.target.execute(policy, metric, alarm.threshold, now):
-                self.c["ecs"].update_service(cluster=self.cluster, service=self.service_name,
-                                             desiredCount=self.target.capacity)
+                self.c["ecs"].update_service(
+                    cluster=self.cluster, service=self.service_name, desiredCount=self.target.capacity
+                )
                 self.tasks.reconcile(self.target.capacity, now)
                 self._sync_counts()
 

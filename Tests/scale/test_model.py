@@ -82,10 +82,16 @@ def test_alarm_m_out_of_n():
 
 def test_alarm_missing_data_treatments():
     assert MetricAlarm("a", 20, "LessThanOrEqualToThreshold", 3).evaluate([None, None, None]) == INSUFFICIENT
-    assert MetricAlarm("a", 20, "LessThanOrEqualToThreshold", 3, treat_missing_data="breaching").evaluate(
-        [None, None, 10]) == ALARM
-    assert MetricAlarm("a", 20, "LessThanOrEqualToThreshold", 3, treat_missing_data="notBreaching").evaluate(
-        [None, None, 10]) == OK
+    assert (
+        MetricAlarm("a", 20, "LessThanOrEqualToThreshold", 3, treat_missing_data="breaching").evaluate([None, None, 10])
+        == ALARM
+    )
+    assert (
+        MetricAlarm("a", 20, "LessThanOrEqualToThreshold", 3, treat_missing_data="notBreaching").evaluate(
+            [None, None, 10]
+        )
+        == OK
+    )
     kept = MetricAlarm("a", 20, "LessThanOrEqualToThreshold", 1, treat_missing_data="ignore", state=ALARM)
     assert kept.evaluate([None]) == ALARM
 

@@ -5,9 +5,9 @@ evaluation and Application Auto Scaling's policy execution, in simulated time. A
 from __future__ import annotations
 
 import boto3
+import fakehttp
 import pytest
 from moto.ecs.models import ecs_backends
-import fakehttp
 from rehearsal import World, serve_api
 from scaling.settings import Settings
 from scaling.stack import Names
@@ -20,28 +20,61 @@ SERVICES = ("cloudwatch", "ecs", "application-autoscaling", "elbv2")
 def deploy(endpoint: str, region: str, settings: Settings, broken: str = ""):
     """Creates the cluster, service, scalable target, policies and alarms the way Settings.wiring() reads
     terraform/service/main.tf; `broken` = "no-action" or "wrong-dimension" breaks the scale-up alarm."""
-    clients = {s: boto3.client(s, endpoint_url=endpoint, region_name=region, aws_access_key_id="test",
-                               aws_secret_access_key="test") for s in SERVICES}
+    clients = {
+        s: boto3.client(
+            s, endpoint_url=endpoint, region_name=region, aws_access_key_id="test", aws_secret_access_key="test"
+        )
+        for s in SERVICES
+    }
     names = Names.from_settings(settings)
     up, down, up_policy, down_policy = settings.wiring()
     ecs = clients["ecs"]
     ecs.create_cluster(clusterName=names.cluster)
-    ecs.register_task_definition(family=names.service, containerDefinitions=[{"name": "app", "image": "x", "memory": 512}])
-    ecs.create_service(cluster=names.cluster, serviceName=names.service, taskDefinition=names.service,
-                       desiredCount=int(settings["min_task_count"]))
+    ecs.register_task_definition(
+        family=names.service, containerDefinitions=[{"name": "app", "image": "x", "memory": 512}]
+    )
+    ecs.create_service(
+        cluster=names.cluster,
+        serviceName=names.service,
+        taskDefinition=names.service,
+        desiredCount=int(settings["min_task_count"]),
+    )
     resource = f"service/{names.cluster}/{names.service}"
     aas = clients["application-autoscaling"]
-    aas.register_scalable_target(ServiceNamespace="ecs", ResourceId=resource, ScalableDimension="ecs:service:DesiredCount",
-                                 MinCapacity=int(settings["min_task_count"]), MaxCapacity=int(settings["max_scaled_task_count"]))
+    aas.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId=resource,
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=int(settings["min_task_count"]),
+        MaxCapacity=int(settings["max_scaled_task_count"]),
+    )
     arns = {}
     for policy in (up_policy, down_policy):
-        steps = [{k: v for k, v in (("MetricIntervalLowerBound", s.lower), ("MetricIntervalUpperBound", s.upper),
-                                    ("ScalingAdjustment", s.scaling_adjustment)) if v is not None} for s in policy.steps]
+        steps = [
+            {
+                k: v
+                for k, v in (
+                    ("MetricIntervalLowerBound", s.lower),
+                    ("MetricIntervalUpperBound", s.upper),
+                    ("ScalingAdjustment", s.scaling_adjustment),
+                )
+                if v is not None
+            }
+            for s in policy.steps
+        ]
         arns[policy.name] = aas.put_scaling_policy(
-            PolicyName=policy.name, ServiceNamespace="ecs", ResourceId=resource,
-            ScalableDimension="ecs:service:DesiredCount", PolicyType="StepScaling",
-            StepScalingPolicyConfiguration={"AdjustmentType": "ChangeInCapacity", "StepAdjustments": steps,
-                                            "Cooldown": policy.cooldown, "MetricAggregationType": "Average"})["PolicyARN"]
+            PolicyName=policy.name,
+            ServiceNamespace="ecs",
+            ResourceId=resource,
+            ScalableDimension="ecs:service:DesiredCount",
+            PolicyType="StepScaling",
+            StepScalingPolicyConfiguration={
+                "AdjustmentType": "ChangeInCapacity",
+                "StepAdjustments": steps,
+                "Cooldown": policy.cooldown,
+                "MetricAggregationType": "Average",
+            },
+        )["PolicyARN"]
     for alarm, policy in ((up, up_policy), (down, down_policy)):
         service = names.service
         actions = [arns[policy.name]]
@@ -50,10 +83,17 @@ def deploy(endpoint: str, region: str, settings: Settings, broken: str = ""):
         if alarm is up and broken == "no-action":
             actions = []
         clients["cloudwatch"].put_metric_alarm(
-            AlarmName=alarm.name, Namespace="AWS/ECS", MetricName="CPUUtilization", Statistic="Average",
-            Period=alarm.period, EvaluationPeriods=alarm.evaluation_periods, Threshold=alarm.threshold,
-            ComparisonOperator=alarm.comparison_operator, AlarmActions=actions,
-            Dimensions=[{"Name": "ClusterName", "Value": names.cluster}, {"Name": "ServiceName", "Value": service}])
+            AlarmName=alarm.name,
+            Namespace="AWS/ECS",
+            MetricName="CPUUtilization",
+            Statistic="Average",
+            Period=alarm.period,
+            EvaluationPeriods=alarm.evaluation_periods,
+            Threshold=alarm.threshold,
+            ComparisonOperator=alarm.comparison_operator,
+            AlarmActions=actions,
+            Dimensions=[{"Name": "ClusterName", "Value": names.cluster}, {"Name": "ServiceName", "Value": service}],
+        )
     record = ecs_backends[ACCOUNT][region].services[f"{names.cluster}:{names.service}"]
     world = World(clients, record, names.cluster, names.service, settings)
     return clients, world
@@ -65,17 +105,23 @@ def rehearse(endpoint, region, tmp_path, args, broken=""):
     api = serve_api(world)
     try:
         url = f"http://127.0.0.1:{api.server_address[1]}/dev"
-        code = scale_test([args[0], "--api-url", url, "--out", str(tmp_path), "--region", region, *args[1:]],
-                          clients=clients, clock=world)
+        code = scale_test(
+            [args[0], "--api-url", url, "--out", str(tmp_path), "--region", region, *args[1:]],
+            clients=clients,
+            clock=world,
+        )
     finally:
         fakehttp.stop(api)
     return code, world, (tmp_path / "summary.md").read_text()
 
 
 def test_load_mode_scales_out_to_max_and_back_to_min(endpoint, tmp_path, capsys):
-    code, world, summary = rehearse(endpoint, "eu-west-1", tmp_path,
-                                    ["load", "--demand", "3.5", "--minutes", "10", "--expect-max", "4",
-                                     "--expect-back-to-min"])
+    code, world, summary = rehearse(
+        endpoint,
+        "eu-west-1",
+        tmp_path,
+        ["load", "--demand", "3.5", "--minutes", "10", "--expect-max", "4", "--expect-back-to-min"],
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "simulated time" in out and "passed" in summary
@@ -93,9 +139,13 @@ def test_drill_mode_proves_alarm_policy_target_both_ways(endpoint, tmp_path, cap
 
 @pytest.mark.parametrize("broken,region", [("no-action", "us-east-1"), ("wrong-dimension", "us-west-2")])
 def test_broken_wiring_fails(endpoint, tmp_path, capsys, broken, region):
-    code, world, summary = rehearse(endpoint, region, tmp_path,
-                                    ["load", "--demand", "3.5", "--minutes", "6", "--deadline-minutes", "12",
-                                     "--expect-max", "4"], broken)
+    code, world, summary = rehearse(
+        endpoint,
+        region,
+        tmp_path,
+        ["load", "--demand", "3.5", "--minutes", "6", "--deadline-minutes", "12", "--expect-max", "4"],
+        broken,
+    )
     assert code == 1, capsys.readouterr().out
     assert "FAILED" in summary
     assert not [a for a in world.target.activities if a.new > a.old]

@@ -29,9 +29,9 @@ def test_default_run_is_fast_and_writes_a_readable_png(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     length = struct.unpack(">I", data[33:37])[0]
-    raw = zlib.decompress(data[41:41 + length])
+    raw = zlib.decompress(data[41 : 41 + length])
     assert len(raw) == height * (1 + 3 * width)
-    assert len({raw[i:i + 3] for i in range(1, len(raw), 3)}) > 5  # drawn, not a blank page
+    assert len({raw[i : i + 3] for i in range(1, len(raw), 3)}) > 5  # drawn, not a blank page
 
 
 def test_settings_override_changes_the_outcome():
@@ -41,8 +41,13 @@ def test_settings_override_changes_the_outcome():
 
 
 def test_bad_input_is_a_clear_error_not_a_traceback():
-    for args in (["--demand", "2m"], ["--set", "nope=1"], ["--set", "max_scaled_task_count"],
-                 ["--deployment", "5m"], ["--plan-json", "/nonexistent.json"]):
+    for args in (
+        ["--demand", "2m"],
+        ["--set", "nope=1"],
+        ["--set", "max_scaled_task_count"],
+        ["--deployment", "5m"],
+        ["--plan-json", "/nonexistent.json"],
+    ):
         out = run(*args)
         assert out.returncode == 2, args
         assert out.stderr.startswith("scale-sim: error:") and "Traceback" not in out.stderr, out.stderr

@@ -25,7 +25,12 @@ def test_defaults_and_demand_3_5_scale_out_to_4_and_back_to_1_as_calculated_by_h
     """
     result = simulate(Settings.from_root(), Demand.parse("0:0.3,2m:3.5,12m:0.3"), 25 * 60)
     assert [(a.time, a.old, a.new) for a in result.activities] == [
-        (240, 1, 3), (300, 3, 4), (960, 4, 3), (1080, 3, 2), (1200, 2, 1)]
+        (240, 1, 3),
+        (300, 3, 4),
+        (960, 4, 3),
+        (1080, 3, 2),
+        (1200, 2, 1),
+    ]
     assert result.verdict == "hits max"
     (out,) = result.scale_outs
     assert (out.start, out.end, out.target) == (120, 390, 4)
@@ -36,19 +41,24 @@ def test_defaults_and_demand_3_5_scale_out_to_4_and_back_to_1_as_calculated_by_h
 
 def test_close_thresholds_oscillate():
     """Up 70 / down 50 and demand 1.5: 2 tasks are at 75 % (add one), 3 tasks at 50 % (remove one), and again."""
-    settings = Settings.from_root(overrides={"cpu_scale_down_threshold": 50, "scale_down_evaluation_periods": 1,
-                                             "scale_down_cooldown_seconds": 60})
+    settings = Settings.from_root(
+        overrides={
+            "cpu_scale_down_threshold": 50,
+            "scale_down_evaluation_periods": 1,
+            "scale_down_cooldown_seconds": 60,
+        }
+    )
     result = simulate(settings, Demand.parse("0:1.5"), 40 * 60)
     assert result.verdict == "oscillates"
     assert len(result.activities) >= 4
 
 
 def test_enough_tasks_converge():
-    result = simulate(Settings.from_root(overrides={"max_scaled_task_count": 6}), Demand.parse("0:0.3,1m:3.5"),
-                      30 * 60)
+    result = simulate(Settings.from_root(overrides={"max_scaled_task_count": 6}), Demand.parse("0:0.3,1m:3.5"), 30 * 60)
     assert result.verdict == "converges"
     # 3.5 / 5 = 70 % still breaches (>= 70), so a sixth task comes; 3.5 / 6 = 58 % sits between the thresholds.
     assert result.samples[-1].desired == 6
+
 
 def test_scale_in_waits_for_a_deployment_to_end():
     kwargs = {"settings": Settings.from_root(), "demand": Demand.parse("0:0.3,2m:3.5,12m:0.3"), "duration": 40 * 60}
@@ -60,7 +70,7 @@ def test_scale_in_waits_for_a_deployment_to_end():
 
 def test_settings_come_from_the_root_and_tfvars(tmp_path):
     extra = tmp_path / "x.tfvars"
-    extra.write_text('max_scaled_task_count = 7  # comment\nscale_up_steps = { large = 3 }\n')
+    extra.write_text("max_scaled_task_count = 7  # comment\nscale_up_steps = { large = 3 }\n")
     settings = Settings.from_root(var_files=[extra])
     assert settings["max_scaled_task_count"] == 7
     assert settings["scale_up_steps"] == {"small": 1, "large": 3, "large_breach": 20}
@@ -69,15 +79,20 @@ def test_settings_come_from_the_root_and_tfvars(tmp_path):
 def test_settings_from_plan_json(tmp_path):
     base = Settings.from_root()
     plan = tmp_path / "plan.json"
-    plan.write_text(json.dumps({"variables": {k: {"value": v} for k, v in {**base.values, "min_task_count": 2}.items()}}))
+    plan.write_text(
+        json.dumps({"variables": {k: {"value": v} for k, v in {**base.values, "min_task_count": 2}.items()}})
+    )
     assert Settings.from_plan(plan)["min_task_count"] == 2
 
 
-@pytest.mark.parametrize("text,error", [
-    ("max_scaled_task_count = var.x\n", "not a literal"),
-    ("max_scaled_task_count = \"four\"\n", "must be a number"),
-    ("nonsense\n", "expected name = value"),
-])
+@pytest.mark.parametrize(
+    "text,error",
+    [
+        ("max_scaled_task_count = var.x\n", "not a literal"),
+        ('max_scaled_task_count = "four"\n', "must be a number"),
+        ("nonsense\n", "expected name = value"),
+    ],
+)
 def test_bad_tfvars_give_clear_errors(tmp_path, text, error):
     f = tmp_path / "bad.tfvars"
     f.write_text(text)

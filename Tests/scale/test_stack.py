@@ -19,7 +19,9 @@ class BrokenAutoScaling:
     """Stands for an endpoint without DescribeScalingActivities (the emulator's 'not implemented')."""
 
     def describe_scaling_activities(self, **_):
-        raise ClientError({"Error": {"Code": "InternalFailure", "Message": "not yet implemented"}}, "DescribeScalingActivities")
+        raise ClientError(
+            {"Error": {"Code": "InternalFailure", "Message": "not yet implemented"}}, "DescribeScalingActivities"
+        )
 
 
 class FakeElb:

@@ -177,8 +177,9 @@ def _policy_document(key: str, limit: int, rule: str) -> Check:
             if isinstance(value, Violation):
                 yield value
             elif (size := policy_size(value)) > limit:
-                yield Violation(resource.address, rule, f"{key} has {size} characters without white space; "
-                                                        f"at most {limit}")
+                yield Violation(
+                    resource.address, rule, f"{key} has {size} characters without white space; at most {limit}"
+                )
 
     return check
 
@@ -201,11 +202,16 @@ def _alarm_window(resource: Resource) -> Iterator[Violation]:
         yield Violation(resource.address, rule, f"period or evaluation_periods is {UNKNOWN}")
         return
     if period not in (10, 20, 30) and period % 60 != 0:
-        yield Violation(resource.address, "cloudwatch-alarm-period", f"period {period} is not 10, 20, 30 or a multiple of 60")
+        yield Violation(
+            resource.address, "cloudwatch-alarm-period", f"period {period} is not 10, 20, 30 or a multiple of 60"
+        )
     limit = alarm_window_limit(period)
     if period * periods > limit:
-        yield Violation(resource.address, rule, f"period {period} x evaluation_periods {periods} = "
-                                                f"{period * periods} s; at most {limit} s for this period")
+        yield Violation(
+            resource.address,
+            rule,
+            f"period {period} x evaluation_periods {periods} = {period * periods} s; at most {limit} s for this period",
+        )
 
 
 def alarm_window_limit(period: float) -> int:
@@ -286,13 +292,18 @@ def _per_role(found: list[Resource]) -> Iterator[Violation]:
                     inline[values["name"]] += policy_size(block["policy"])
     for role, arns in sorted(attached.items()):
         if len(arns) > MANAGED_POLICIES_PER_ROLE_MAX:
-            yield Violation(f"role {role}", "iam-managed-policies-per-role",
-                            f"{len(arns)} managed policies attached; at most {MANAGED_POLICIES_PER_ROLE_MAX}")
+            yield Violation(
+                f"role {role}",
+                "iam-managed-policies-per-role",
+                f"{len(arns)} managed policies attached; at most {MANAGED_POLICIES_PER_ROLE_MAX}",
+            )
     for role, size in sorted(inline.items()):
         if size > ROLE_INLINE_POLICIES_MAX:
-            yield Violation(f"role {role}", "iam-role-inline-policies-size",
-                            f"inline policies total {size} characters without white space; "
-                            f"at most {ROLE_INLINE_POLICIES_MAX}")
+            yield Violation(
+                f"role {role}",
+                "iam-role-inline-policies-size",
+                f"inline policies total {size} characters without white space; at most {ROLE_INLINE_POLICIES_MAX}",
+            )
 
 
 def check(document: dict[str, Any]) -> list[Violation]:

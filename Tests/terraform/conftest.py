@@ -16,9 +16,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -67,11 +68,18 @@ class Stack:
         command, *rest = args
         color = [] if command == "state" else ["-no-color"]  # `state` takes it after its subcommand only
         env = self.admin_env if root == "bootstrap" else self.env
-        result = subprocess.run(["terraform", f"-chdir={self.workdir / root}", command, *color, *rest], env=env,
-                                capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+        result = subprocess.run(
+            ["terraform", f"-chdir={self.workdir / root}", command, *color, *rest],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+        )
         if check and result.returncode != 0:
-            raise AssertionError(f"terraform {command} {root} failed ({result.returncode}):\n"
-                                 f"{result.stdout[-4000:]}\n{result.stderr[-6000:]}")
+            raise AssertionError(
+                f"terraform {command} {root} failed ({result.returncode}):\n"
+                f"{result.stdout[-4000:]}\n{result.stderr[-6000:]}"
+            )
         return result
 
     def var_args(self, root: str) -> list[str]:
@@ -90,8 +98,9 @@ class Stack:
         self.outputs[root] = {name: item["value"] for name, item in json.loads(out.stdout).items()}
 
     def plan_exit_code(self, root: str) -> subprocess.CompletedProcess[str]:
-        return self.terraform(root, "plan", "-input=false", "-detailed-exitcode", "-lock-timeout=60s",
-                              *self.var_args(root), check=False)
+        return self.terraform(
+            root, "plan", "-input=false", "-detailed-exitcode", "-lock-timeout=60s", *self.var_args(root), check=False
+        )
 
     def show_json(self, root: str) -> dict[str, Any]:
         """The root's state as `terraform show -json` renders it."""
@@ -101,8 +110,9 @@ class Stack:
         """A plan of the root with extra -var settings (over the usual ones), as `terraform show -json` renders
         it; nothing is applied and the state is not locked."""
         plan_file = self.workdir / root / "settings.tfplan"
-        self.terraform(root, "plan", "-input=false", "-lock=false", f"-out={plan_file}", *self.var_args(root),
-                       *var_args)
+        self.terraform(
+            root, "plan", "-input=false", "-lock=false", f"-out={plan_file}", *self.var_args(root), *var_args
+        )
         try:
             return json.loads(self.terraform(root, "show", "-json", str(plan_file)).stdout)
         finally:
@@ -117,25 +127,39 @@ def _create_network(aws: Emulator) -> Network:
     plus a public subnet that the lookups must ignore."""
     ec2 = aws.client("ec2")
     cidr = "10.55.0.0/16"
-    vpc = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[
-        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": VPC_NAME}]}])["Vpc"]["VpcId"]
+    vpc = ec2.create_vpc(
+        CidrBlock=cidr, TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": VPC_NAME}]}]
+    )["Vpc"]["VpcId"]
     # Private DNS on the ecr root's interface endpoints needs both (a new VPC has DNS hostnames off).
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
     route_table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
     private = []
     for index, zone in enumerate(["a", "b"]):
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.55.{index}.0/24", AvailabilityZone=f"{REGION}{zone}",
-                                   TagSpecifications=[{"ResourceType": "subnet", "Tags": [
-                                       {"Key": "Name", "Value": f"{VPC_NAME}-private-{zone}"}]}])
+        subnet = ec2.create_subnet(
+            VpcId=vpc,
+            CidrBlock=f"10.55.{index}.0/24",
+            AvailabilityZone=f"{REGION}{zone}",
+            TagSpecifications=[
+                {"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"{VPC_NAME}-private-{zone}"}]}
+            ],
+        )
         subnet_id = subnet["Subnet"]["SubnetId"]
         ec2.associate_route_table(RouteTableId=route_table, SubnetId=subnet_id)
         private.append(subnet_id)
-    public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.55.100.0/24", AvailabilityZone=f"{REGION}a",
-                               TagSpecifications=[{"ResourceType": "subnet", "Tags": [
-                                   {"Key": "Name", "Value": f"{VPC_NAME}-public-a"}]}])["Subnet"]["SubnetId"]
-    return Network(vpc_id=vpc, cidr=cidr, private_subnet_ids=sorted(private), public_subnet_id=public,
-                   private_route_table_id=route_table)
+    public = ec2.create_subnet(
+        VpcId=vpc,
+        CidrBlock="10.55.100.0/24",
+        AvailabilityZone=f"{REGION}a",
+        TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"{VPC_NAME}-public-a"}]}],
+    )["Subnet"]["SubnetId"]
+    return Network(
+        vpc_id=vpc,
+        cidr=cidr,
+        private_subnet_ids=sorted(private),
+        public_subnet_id=public,
+        private_route_table_id=route_table,
+    )
 
 
 def _render(template: Path, **values: str) -> str:
@@ -148,31 +172,38 @@ def _render(template: Path, **values: str) -> str:
 def _workspace(tmp: Path, aws: Emulator) -> Path:
     """Copies terraform/ (code only) and adds the emulator override and backend files."""
     workdir = tmp / "terraform"
-    shutil.copytree(REPO / "terraform", workdir, ignore=shutil.ignore_patterns(
-        ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*_override.tf", "tests", "backend.hcl"))
+    shutil.copytree(
+        REPO / "terraform",
+        workdir,
+        ignore=shutil.ignore_patterns(
+            ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*_override.tf", "tests", "backend.hcl"
+        ),
+    )
     for root in ["bootstrap", *INIT_ORDER]:
         override = _render(HERE / "emulator_override.tf.tpl", ENDPOINT=aws.endpoint)
         if root in REMOTE_STATES:
             name, key_var = REMOTE_STATES[root]
-            override += _render(HERE / "remote_state_override.tf.tpl", NAME=name, KEY_VAR=key_var,
-                                ENDPOINT=aws.endpoint)
+            override += _render(
+                HERE / "remote_state_override.tf.tpl", NAME=name, KEY_VAR=key_var, ENDPOINT=aws.endpoint
+            )
         (workdir / root / "zz_emulator_override.tf").write_text(override, encoding="utf-8")
     (workdir / "backend.hcl").write_text(
-        _render(HERE / "backend.hcl.tpl", BUCKET=STATE_BUCKET, REGION=REGION, ENDPOINT=aws.endpoint), encoding="utf-8")
+        _render(HERE / "backend.hcl.tpl", BUCKET=STATE_BUCKET, REGION=REGION, ENDPOINT=aws.endpoint), encoding="utf-8"
+    )
     return workdir
 
 
 def _terraform_env(tmp: Path, credentials: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_VAR_"))}
-    env.update(TF_IN_AUTOMATION="1", TF_INPUT="0", AWS_REGION=REGION, AWS_EC2_METADATA_DISABLED="true",
-               **credentials)
+    env.update(TF_IN_AUTOMATION="1", TF_INPUT="0", AWS_REGION=REGION, AWS_EC2_METADATA_DISABLED="true", **credentials)
     # Offline: use the caller's CLI config if it exists (scripts/test-terraform.sh writes one), else our own
     # that installs the provider from the filesystem mirror only.
     if not os.path.isfile(env.get("TF_CLI_CONFIG_FILE", "")):
         mirror = env.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins")
         config = tmp / "terraform.tfrc"
-        config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n',
-                          encoding="utf-8")
+        config.write_text(
+            f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n', encoding="utf-8"
+        )
         env["TF_CLI_CONFIG_FILE"] = str(config)
     return env
 
@@ -196,8 +227,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         aws.enforce_iam()
         aws.credentials = as_client_credentials(admin)
         for root in INIT_ORDER:
-            stack.terraform(root, "init", "-input=false", f"-backend-config={stack.workdir / 'backend.hcl'}",
-                            f"-backend-config=key={root}.tfstate")
+            stack.terraform(
+                root,
+                "init",
+                "-input=false",
+                f"-backend-config={stack.workdir / 'backend.hcl'}",
+                f"-backend-config=key={root}.tfstate",
+            )
         yield stack
     finally:
         aws.stop()

@@ -48,19 +48,30 @@ SEARCHES: dict[str, Longest | list[Candidate]] = {
     "deploy_role_name": Longest("deploy_role_name", lambda n: "d" * n, 128),
     "repository_name": Longest("repository_name", lambda n: "r" * n, 300),
     # GitHub allows owners of up to 39 and repository names of up to 100 characters.
-    "github_repository": [{"github_repository": "o" * owner + "/" + "n" * name}
-                          for owner, name in ((200, 200), (39, 100), (39, 64), (20, 40), (1, 1))],
+    "github_repository": [
+        {"github_repository": "o" * owner + "/" + "n" * name}
+        for owner, name in ((200, 200), (39, 100), (39, 64), (20, 40), (1, 1))
+    ],
     # Trust policy size grows with count x length: try every pair, largest product first.
     "github_oidc_subjects": [
-        {"github_oidc_subjects": _hcl_list(f"ref:refs/heads/{index:02d}" + "b" * (length - 17) for index in range(count))}
-        for count, length in sorted(((c, n) for c in (50, 20, 10, 8, 5, 3, 2, 1) for n in (255, 200, 128, 100, 64, 40)),
-                                    key=lambda pair: -pair[0] * pair[1])
+        {
+            "github_oidc_subjects": _hcl_list(
+                f"ref:refs/heads/{index:02d}" + "b" * (length - 17) for index in range(count)
+            )
+        }
+        for count, length in sorted(
+            ((c, n) for c in (50, 20, 10, 8, 5, 3, 2, 1) for n in (255, 200, 128, 100, 64, 40)),
+            key=lambda pair: -pair[0] * pair[1],
+        )
     ],
     # The longest alarm window (period x evaluation periods, both alarms) relative to PutMetricAlarm's limit for
     # its period: long periods first, then sub-hour ones, each with the most evaluation periods.
     "cpu_alarm": [
-        {"cpu_alarm_period_seconds": str(period), "scale_up_evaluation_periods": str(periods),
-         "scale_down_evaluation_periods": str(periods)}
+        {
+            "cpu_alarm_period_seconds": str(period),
+            "scale_up_evaluation_periods": str(periods),
+            "scale_down_evaluation_periods": str(periods),
+        }
         for period in (86_400, 3_600, 3_540, 60, 30, 10)
         for periods in (100_000, 10_080, 1_440, 1_000, 168, 100, 24, 10, 1)
     ],
@@ -74,8 +85,23 @@ def declared_variables(root: Path) -> set[str]:
 
 def _accepted(scratch: Path, env: dict[str, str], base_args: list[str], candidate: Candidate) -> bool:
     args = [f"-var={name}={value}" for name, value in candidate.items()]
-    result = subprocess.run(["terraform", f"-chdir={scratch}", "plan", "-input=false", "-lock=false", "-no-color",
-                             "-refresh=false", *base_args, *args], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            "terraform",
+            f"-chdir={scratch}",
+            "plan",
+            "-input=false",
+            "-lock=false",
+            "-no-color",
+            "-refresh=false",
+            *base_args,
+            *args,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if result.returncode == 0:
         return True
     if "Invalid value for variable" in result.stderr:

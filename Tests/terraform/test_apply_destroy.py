@@ -30,7 +30,8 @@ def test_bootstrap_created_a_private_versioned_state_bucket_and_deploy_role(stac
     (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
     assert statement["Principal"]["Federated"] == out["oidc_provider_arn"]
     assert statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"] == [
-        f"repo:{GITHUB_REPOSITORY}:ref:refs/heads/main"]
+        f"repo:{GITHUB_REPOSITORY}:ref:refs/heads/main"
+    ]
     attached = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
     assert sorted(p["PolicyArn"] for p in attached) == sorted(out["deploy_policy_arns"].values())
     for policy in attached:
@@ -61,9 +62,13 @@ def test_largest_accepted_settings_plan_within_aws_quotas(stack: Stack) -> None:
     within the same rules, so a setting the validations accept never fails at apply on a quota."""
     violations = []
     for root in ["bootstrap", *INIT_ORDER]:
-        settings = largest_settings(stack.workdir / root, stack.workdir / "probe" / root, stack.env, stack.var_args(root))
-        violations += [f"{root} {' '.join(a[:60] for a in settings)}: {v}"
-                       for v in aws_rules.check(stack.plan_json(root, *settings))]
+        settings = largest_settings(
+            stack.workdir / root, stack.workdir / "probe" / root, stack.env, stack.var_args(root)
+        )
+        violations += [
+            f"{root} {' '.join(a[:60] for a in settings)}: {v}"
+            for v in aws_rules.check(stack.plan_json(root, *settings))
+        ]
     assert violations == []
 
 
@@ -78,16 +83,24 @@ def test_ecr_repository_and_vpc_endpoints(stack: Stack) -> None:
     assert [r["selection"]["countType"] for r in rules] == ["sinceImagePushed", "imageCountMoreThan"]
 
     ec2 = stack.aws.client("ec2")
-    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [stack.network.vpc_id]}])["VpcEndpoints"]
-    by_service = {e["ServiceName"].rsplit(".", 2)[-2] if e["ServiceName"].endswith((".api", ".dkr"))
-                  else e["ServiceName"].rsplit(".", 1)[-1]: e for e in endpoints}
+    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [stack.network.vpc_id]}])[
+        "VpcEndpoints"
+    ]
+    by_service = {
+        e["ServiceName"].rsplit(".", 2)[-2]
+        if e["ServiceName"].endswith((".api", ".dkr"))
+        else e["ServiceName"].rsplit(".", 1)[-1]: e
+        for e in endpoints
+    }
     assert set(by_service) == {"ecr", "logs", "s3"} or len(endpoints) == 4, [e["ServiceName"] for e in endpoints]
     interface = [e for e in endpoints if e["VpcEndpointType"] == "Interface"]
     assert sorted(e["ServiceName"].split(".", 3)[-1] for e in interface) == ["ecr.api", "ecr.dkr", "logs"]
     for endpoint in interface:
         assert sorted(endpoint["SubnetIds"]) == stack.network.private_subnet_ids
         group_id = endpoint["Groups"][0]["GroupId"]
-        rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]
+        rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group_id]}])[
+            "SecurityGroupRules"
+        ]
         ingress = [r for r in rules if not r["IsEgress"]]
         assert [(r["FromPort"], r["ToPort"], r.get("CidrIpv4")) for r in ingress] == [(443, 443, stack.network.cidr)]
     gateway = [e for e in endpoints if e["VpcEndpointType"] == "Gateway"]
@@ -112,7 +125,8 @@ def test_task_definition(stack: Stack) -> None:
     assert [v["name"] for v in task["volumes"]] == ["tmp"]
     assert container["user"] not in ("root", "0")
     tg = stack.aws.client("elbv2").describe_target_group_attributes(
-        TargetGroupArn=stack.outputs["service"]["blue_target_group_arn"])["Attributes"]
+        TargetGroupArn=stack.outputs["service"]["blue_target_group_arn"]
+    )["Attributes"]
     delay = int({a["Key"]: a["Value"] for a in tg}["deregistration_delay.timeout_seconds"])
     assert container["stopTimeout"] > delay
     logs = container["logConfiguration"]
@@ -146,7 +160,9 @@ def test_load_balancer_listener_forwards_to_blue(stack: Stack) -> None:
     elb = stack.aws.client("elbv2")
     (alb,) = elb.describe_load_balancers(LoadBalancerArns=[out["alb_arn"]])["LoadBalancers"]
     assert alb["Scheme"] == "internal"
-    groups = elb.describe_target_groups(Names=[out["blue_target_group_name"], out["green_target_group_name"]])["TargetGroups"]
+    groups = elb.describe_target_groups(Names=[out["blue_target_group_name"], out["green_target_group_name"]])[
+        "TargetGroups"
+    ]
     assert len(groups) == 2
     for group in groups:
         assert group["HealthCheckPath"] == "/health"
@@ -164,8 +180,12 @@ def test_security_groups_chain_vpc_link_alb_tasks(stack: Stack) -> None:
     svc, net = stack.outputs["service"], stack.outputs["network"]
 
     def ingress(group_id: str) -> list[tuple[int, str | None]]:
-        rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"]
-        return [(r["FromPort"], (r.get("ReferencedGroupInfo") or {}).get("GroupId")) for r in rules if not r["IsEgress"]]
+        rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group_id]}])[
+            "SecurityGroupRules"
+        ]
+        return [
+            (r["FromPort"], (r.get("ReferencedGroupInfo") or {}).get("GroupId")) for r in rules if not r["IsEgress"]
+        ]
 
     assert ingress(svc["alb_security_group_id"]) == [(80, net["vpc_link_security_group_id"])]
     alb_group = svc["alb_security_group_id"]
@@ -176,7 +196,8 @@ def test_codedeploy_blue_green_with_rollback_on_alarm(stack: Stack) -> None:
     """BLUE_GREEN with traffic control, termination wait, rollback on failure and on the target-5xx alarm."""
     out = stack.outputs["service"]
     group = stack.aws.client("codedeploy").get_deployment_group(
-        applicationName=out["codedeploy_app_name"], deploymentGroupName=out["codedeploy_deployment_group_name"],
+        applicationName=out["codedeploy_app_name"],
+        deploymentGroupName=out["codedeploy_deployment_group_name"],
     )["deploymentGroupInfo"]
     assert group["computePlatform"] == "ECS"
     assert group["deploymentStyle"] == {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"}
@@ -200,8 +221,11 @@ def test_destroy_removes_the_listener_before_either_target_group(stack: Stack) -
     uses (ResourceInUse); so the listener must depend on both groups, and whatever names the listener (the
     CodeDeploy group, the service) must go before it."""
     state = json.loads(stack.terraform("service", "state", "pull").stdout)
-    dependencies = {f"{r['type']}.{r['name']}": set(r["instances"][0].get("dependencies", []))
-                    for r in state["resources"] if r["mode"] == "managed"}
+    dependencies = {
+        f"{r['type']}.{r['name']}": set(r["instances"][0].get("dependencies", []))
+        for r in state["resources"]
+        if r["mode"] == "managed"
+    }
     groups = {"aws_lb_target_group.blue", "aws_lb_target_group.green"}
     assert groups <= dependencies["aws_lb_listener.this"], dependencies["aws_lb_listener.this"]
     for user in ["aws_codedeploy_deployment_group.this", "aws_ecs_service.this"]:
@@ -217,29 +241,42 @@ def test_cpu_alarms_drive_step_policies_of_the_service_target(stack: Stack) -> N
     (target,) = scaling.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[resource_id])["ScalableTargets"]
     assert target["ScalableDimension"] == "ecs:service:DesiredCount"
     assert (target["MinCapacity"], target["MaxCapacity"]) == (1, 4)
-    policies = {p["PolicyARN"]: p for p in scaling.describe_scaling_policies(
-        ServiceNamespace="ecs", ResourceId=resource_id)["ScalingPolicies"]}
-    alarms = {a["AlarmName"]: a for a in stack.aws.client("cloudwatch").describe_alarms(
-        AlarmNames=[out["scale_up_alarm_name"], out["scale_down_alarm_name"]])["MetricAlarms"]}
+    policies = {
+        p["PolicyARN"]: p
+        for p in scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource_id)["ScalingPolicies"]
+    }
+    alarms = {
+        a["AlarmName"]: a
+        for a in stack.aws.client("cloudwatch").describe_alarms(
+            AlarmNames=[out["scale_up_alarm_name"], out["scale_down_alarm_name"]]
+        )["MetricAlarms"]
+    }
     expected = {  # alarm -> (threshold, comparison, policy output, step adjustments)
-        out["scale_up_alarm_name"]: (70.0, "GreaterThanOrEqualToThreshold", "scale_up_policy_arn",
-                                     [(0.0, 20.0, 1), (20.0, None, 2)]),
-        out["scale_down_alarm_name"]: (20.0, "LessThanOrEqualToThreshold", "scale_down_policy_arn",
-                                       [(None, 0.0, -1)]),
+        out["scale_up_alarm_name"]: (
+            70.0,
+            "GreaterThanOrEqualToThreshold",
+            "scale_up_policy_arn",
+            [(0.0, 20.0, 1), (20.0, None, 2)],
+        ),
+        out["scale_down_alarm_name"]: (20.0, "LessThanOrEqualToThreshold", "scale_down_policy_arn", [(None, 0.0, -1)]),
     }
     for name, (threshold, comparison, policy_output, steps) in expected.items():
         alarm = alarms[name]
         assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == ("AWS/ECS", "CPUUtilization", "Average")
         assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == {
-            "ClusterName": out["cluster_name"], "ServiceName": out["service_name"]}
+            "ClusterName": out["cluster_name"],
+            "ServiceName": out["service_name"],
+        }
         assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (threshold, comparison)
         assert alarm["AlarmActions"] == [out[policy_output]], f"{name} must fire {policy_output}"
         policy = policies[out[policy_output]]
         assert (policy["PolicyType"], policy["ResourceId"]) == ("StepScaling", resource_id)
         config = policy["StepScalingPolicyConfiguration"]
         assert config["AdjustmentType"] == "ChangeInCapacity"
-        got = [(s.get("MetricIntervalLowerBound"), s.get("MetricIntervalUpperBound"), s["ScalingAdjustment"])
-               for s in config["StepAdjustments"]]
+        got = [
+            (s.get("MetricIntervalLowerBound"), s.get("MetricIntervalUpperBound"), s["ScalingAdjustment"])
+            for s in config["StepAdjustments"]
+        ]
         assert sorted(got, key=str) == sorted(steps, key=str)
 
 
@@ -272,7 +309,9 @@ def test_second_plan_shows_no_changes(stack: Stack) -> None:
     """Re-planning every root right after apply finds nothing to do (exit code 0, not 2)."""
     for root in INIT_ORDER:
         result = stack.plan_exit_code(root)
-        assert result.returncode == 0, f"{root}: plan exit {result.returncode}:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+        assert result.returncode == 0, (
+            f"{root}: plan exit {result.returncode}:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+        )
 
 
 def test_new_image_keeps_old_revision_and_service_ignores_it(stack: Stack) -> None:

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from workflow_support import ACCOUNT, REGION, REPO, aws_cli, docker_calls, run
 from fakehttp import JSONHandler, serving  # noqa: E402 (on the path workflow_support sets)
+from workflow_support import ACCOUNT, REGION, REPO, aws_cli, docker_calls, run
 
 TASK_DEFINITION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/fargate-auto-scaled-backend:3"
 SCRIPTS = sorted(path.name for path in (REPO / "scripts" / "pipeline").glob("*.sh"))
@@ -117,12 +116,14 @@ def repository(aws: dict[str, str]) -> str:
 
 def test_ensure_image_builds_and_pushes_a_missing_tag(aws: dict[str, str], repository: str, source_tree: Path) -> None:
     """A tag ECR does not have is built, pushed, and reported by digest."""
-    result = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    result = run(
+        "ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws
+    )
     assert result.code == 0, result.stderr
     assert result.outputs["built"] == "true"
-    digest = aws_cli(aws, "ecr", "describe-images", "--repository-name", "fargate-auto-scaled-backend")["imageDetails"][0][
-        "imageDigest"
-    ]
+    digest = aws_cli(aws, "ecr", "describe-images", "--repository-name", "fargate-auto-scaled-backend")["imageDetails"][
+        0
+    ]["imageDigest"]
     assert result.outputs["image_uri"] == f"{repository}@{digest}"
     calls = docker_calls(aws)
     assert [call.split()[0] for call in calls] == ["build", "login", "push"]
@@ -130,11 +131,17 @@ def test_ensure_image_builds_and_pushes_a_missing_tag(aws: dict[str, str], repos
     assert calls[2] == f"push {repository}:src-1"
 
 
-def test_ensure_image_skips_the_build_when_ecr_has_the_tag(aws: dict[str, str], repository: str, source_tree: Path) -> None:
+def test_ensure_image_skips_the_build_when_ecr_has_the_tag(
+    aws: dict[str, str], repository: str, source_tree: Path
+) -> None:
     """The second run for the same tag builds nothing and reports the same image."""
-    first = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    first = run(
+        "ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws
+    )
     calls = len(docker_calls(aws))
-    second = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    second = run(
+        "ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws
+    )
     assert second.code == 0, second.stderr
     assert second.outputs == {"image_uri": first.outputs["image_uri"], "built": "false"}
     assert len(docker_calls(aws)) == calls
@@ -143,15 +150,21 @@ def test_ensure_image_skips_the_build_when_ecr_has_the_tag(aws: dict[str, str], 
 
 def test_ensure_image_gives_each_tag_its_own_digest(aws: dict[str, str], repository: str, source_tree: Path) -> None:
     """A new tag means a new image reference, which is what changes the task definition."""
-    one = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
-    two = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-2", "--source-dir", str(source_tree), env=aws)
+    one = run(
+        "ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws
+    )
+    two = run(
+        "ensure-image.sh", "--repository-url", repository, "--tag", "src-2", "--source-dir", str(source_tree), env=aws
+    )
     assert one.outputs["image_uri"] != two.outputs["image_uri"]
 
 
 def test_ensure_image_stops_on_a_missing_repository(aws: dict[str, str], source_tree: Path) -> None:
     """An ECR error other than "no such tag" fails the step instead of triggering a build."""
     url = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/missing"
-    result = run("ensure-image.sh", "--repository-url", url, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
+    result = run(
+        "ensure-image.sh", "--repository-url", url, "--tag", "src-1", "--source-dir", str(source_tree), env=aws
+    )
     assert result.code == 1
     assert "RepositoryNotFoundException" in result.stderr
     assert docker_calls(aws) == []
@@ -173,13 +186,22 @@ def test_ensure_image_rejects_a_malformed_repository_url(aws: dict[str, str], ur
 
 
 def test_same_task_definition_means_no_deployment() -> None:
-    result = run("task-definition-changed.sh", "--current", TASK_DEFINITION, "--new", TASK_DEFINITION, env={"PATH": "/usr/bin:/bin"})
+    result = run(
+        "task-definition-changed.sh",
+        "--current",
+        TASK_DEFINITION,
+        "--new",
+        TASK_DEFINITION,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert (result.code, result.outputs) == (0, {"deploy": "false"})
 
 
 def test_new_task_definition_revision_means_deployment() -> None:
     new = TASK_DEFINITION.replace(":3", ":4")
-    result = run("task-definition-changed.sh", "--current", TASK_DEFINITION, "--new", new, env={"PATH": "/usr/bin:/bin"})
+    result = run(
+        "task-definition-changed.sh", "--current", TASK_DEFINITION, "--new", new, env={"PATH": "/usr/bin:/bin"}
+    )
     assert (result.code, result.outputs) == (0, {"deploy": "true"})
 
 
@@ -189,7 +211,9 @@ def test_deploy_without_a_service_says_to_run_init() -> None:
 
 
 def test_task_definition_comparison_rejects_non_arns() -> None:
-    result = run("task-definition-changed.sh", "--current", TASK_DEFINITION, "--new", "family:4", env={"PATH": "/usr/bin:/bin"})
+    result = run(
+        "task-definition-changed.sh", "--current", TASK_DEFINITION, "--new", "family:4", env={"PATH": "/usr/bin:/bin"}
+    )
     assert result.code == 1 and "not a task definition ARN" in result.stderr
 
 
@@ -220,16 +244,25 @@ def test_appspec_names_task_definition_container_and_port() -> None:
 def test_appspec_carries_the_network_configuration() -> None:
     """A CODE_DEPLOY service refuses network changes in UpdateService, so the service root's subnets and tasks
     security group reach the service through the AppSpec's NetworkConfiguration (CodeDeploy's ECS layout)."""
-    result = run("render-appspec.sh", "--task-definition-arn", TASK_DEFINITION,
-                 "--subnets", "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb", "--security-groups", "sg-0123456789abcdef0",
-                 env={"PATH": "/usr/bin:/bin"})
+    result = run(
+        "render-appspec.sh",
+        "--task-definition-arn",
+        TASK_DEFINITION,
+        "--subnets",
+        "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
+        "--security-groups",
+        "sg-0123456789abcdef0",
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert result.code == 0, result.stderr
     properties = yaml.safe_load(result.stdout)["Resources"][0]["TargetService"]["Properties"]
-    assert properties["NetworkConfiguration"] == {"AwsvpcConfiguration": {
-        "Subnets": ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
-        "SecurityGroups": ["sg-0123456789abcdef0"],
-        "AssignPublicIp": "DISABLED",
-    }}
+    assert properties["NetworkConfiguration"] == {
+        "AwsvpcConfiguration": {
+            "Subnets": ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+            "SecurityGroups": ["sg-0123456789abcdef0"],
+            "AssignPublicIp": "DISABLED",
+        }
+    }
     assert properties["TaskDefinition"] == TASK_DEFINITION
 
 
@@ -293,7 +326,14 @@ def test_ecs_check_writes_github_outputs(aws: dict[str, str], tmp_path: Path) ->
 
 def test_ecs_check_stops_when_aws_cannot_be_asked(aws: dict[str, str]) -> None:
     """No answer from AWS is an error, never "the service is missing" (which would make Init create a stack)."""
-    result = run("ecs-check.sh", "--cluster", "c", "--service", "s", env=dict(aws, AWS_ENDPOINT_URL="http://127.0.0.1:1", AWS_MAX_ATTEMPTS="1"))
+    result = run(
+        "ecs-check.sh",
+        "--cluster",
+        "c",
+        "--service",
+        "s",
+        env=dict(aws, AWS_ENDPOINT_URL="http://127.0.0.1:1", AWS_MAX_ATTEMPTS="1"),
+    )
     assert result.code == 1 and "describe-services failed" in result.stderr
 
 
@@ -304,11 +344,27 @@ def create_service(aws: dict[str, str], cluster: str = "c", service: str = "s") 
     """An ECS service (in moto it never runs tasks); returns its task definition ARN."""
     aws_cli(aws, "ecs", "create-cluster", "--cluster-name", cluster)
     arn = aws_cli(
-        aws, "ecs", "register-task-definition", "--family", "f",
-        "--container-definitions", json.dumps([{"name": "app", "image": "x", "memory": 128}]),
+        aws,
+        "ecs",
+        "register-task-definition",
+        "--family",
+        "f",
+        "--container-definitions",
+        json.dumps([{"name": "app", "image": "x", "memory": 128}]),
     )["taskDefinition"]["taskDefinitionArn"]
-    aws_cli(aws, "ecs", "create-service", "--cluster", cluster, "--service-name", service, "--task-definition", arn,
-            "--desired-count", "0")
+    aws_cli(
+        aws,
+        "ecs",
+        "create-service",
+        "--cluster",
+        cluster,
+        "--service-name",
+        service,
+        "--task-definition",
+        arn,
+        "--desired-count",
+        "0",
+    )
     return arn
 
 
@@ -318,10 +374,20 @@ def create_group(aws: dict[str, str], *extra: str) -> tuple[str, str]:
     create_service(aws)
     aws_cli(aws, "deploy", "create-application", "--application-name", "app", "--compute-platform", "ECS")
     aws_cli(
-        aws, "deploy", "create-deployment-group", "--application-name", "app", "--deployment-group-name", "group",
-        "--service-role-arn", f"arn:aws:iam::{ACCOUNT}:role/codedeploy",
-        "--deployment-style", "deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL",
-        "--ecs-services", "clusterName=c,serviceName=s", *extra,
+        aws,
+        "deploy",
+        "create-deployment-group",
+        "--application-name",
+        "app",
+        "--deployment-group-name",
+        "group",
+        "--service-role-arn",
+        f"arn:aws:iam::{ACCOUNT}:role/codedeploy",
+        "--deployment-style",
+        "deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL",
+        "--ecs-services",
+        "clusterName=c,serviceName=s",
+        *extra,
     )
     return "app", "group"
 
@@ -333,30 +399,50 @@ def deployment_group(aws: dict[str, str]) -> tuple[str, str]:
 
 
 # The service root's group: rollback on failure (terraform/service/main.tf auto_rollback_configuration).
-ROLLBACK_ON_FAILURE = ("--auto-rollback-configuration", "enabled=true,events=DEPLOYMENT_FAILURE,DEPLOYMENT_STOP_ON_ALARM")
+ROLLBACK_ON_FAILURE = (
+    "--auto-rollback-configuration",
+    "enabled=true,events=DEPLOYMENT_FAILURE,DEPLOYMENT_STOP_ON_ALARM",
+)
 
 
 def blue_green(termination_minutes: int, ready: str = "actionOnTimeout=CONTINUE_DEPLOYMENT") -> tuple[str, str]:
-    return ("--blue-green-deployment-configuration", json.dumps({
-        "deploymentReadyOption": dict(item.split("=") for item in ready.split(",")) | (
-            {"waitTimeInMinutes": int(ready.rsplit("=", 1)[1])} if "waitTimeInMinutes" in ready else {}),
-        "terminateBlueInstancesOnDeploymentSuccess": {
-            "action": "TERMINATE", "terminationWaitTimeInMinutes": termination_minutes},
-    }))
+    return (
+        "--blue-green-deployment-configuration",
+        json.dumps(
+            {
+                "deploymentReadyOption": dict(item.split("=") for item in ready.split(","))
+                | ({"waitTimeInMinutes": int(ready.rsplit("=", 1)[1])} if "waitTimeInMinutes" in ready else {}),
+                "terminateBlueInstancesOnDeploymentSuccess": {
+                    "action": "TERMINATE",
+                    "terminationWaitTimeInMinutes": termination_minutes,
+                },
+            }
+        ),
+    )
 
 
 def deployments_of(aws: dict[str, str]) -> list[dict]:
     """Every deployment of app/group, oldest first (reading them moves the test double on by one poll)."""
-    ids = aws_cli(aws, "deploy", "list-deployments", "--application-name", "app",
-                  "--deployment-group-name", "group")["deployments"]
+    ids = aws_cli(aws, "deploy", "list-deployments", "--application-name", "app", "--deployment-group-name", "group")[
+        "deployments"
+    ]
     infos = aws_cli(aws, "deploy", "batch-get-deployments", "--deployment-ids", *ids)["deploymentsInfo"] if ids else []
     return sorted(infos, key=lambda info: info["createTime"])
 
 
 def deploy(aws: dict[str, str], group: tuple[str, str], *extra: str):
     return run(
-        "create-deployment.sh", "--application", group[0], "--deployment-group", group[1],
-        "--task-definition-arn", TASK_DEFINITION, "--interval", "1", *extra, env=aws,
+        "create-deployment.sh",
+        "--application",
+        group[0],
+        "--deployment-group",
+        group[1],
+        "--task-definition-arn",
+        TASK_DEFINITION,
+        "--interval",
+        "1",
+        *extra,
+        env=aws,
     )
 
 
@@ -369,7 +455,9 @@ def test_deployment_carries_the_tasks_network_configuration(
     subnets, group = "subnet-0123456789abcdef0,subnet-0fedcba9876543210", "sg-0123456789abcdef0"
     result = deploy(aws, deployment_group, "--timeout", "30", "--subnets", subnets, "--security-groups", group)
     assert result.code == 0, result.stderr
-    info = aws_cli(aws, "deploy", "get-deployment", "--deployment-id", result.outputs["deployment_id"])["deploymentInfo"]
+    info = aws_cli(aws, "deploy", "get-deployment", "--deployment-id", result.outputs["deployment_id"])[
+        "deploymentInfo"
+    ]
     appspec = yaml.safe_load(info["revision"]["appSpecContent"]["content"])
     network = appspec["Resources"][0]["TargetService"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
     assert network["Subnets"] == subnets.split(",") and network["SecurityGroups"] == [group]
@@ -428,14 +516,13 @@ def test_a_deployment_that_never_ends_fails_at_the_timeout(
     assert f"rollback {rollback_id} still Created after 2s" in result.stderr
 
 
-def test_a_failed_deployment_is_followed_until_its_rollback_ends(
-    aws: dict[str, str], emulator
-) -> None:
+def test_a_failed_deployment_is_followed_until_its_rollback_ends(aws: dict[str, str], emulator) -> None:
     """CodeDeploy rolls a failed deployment back with a deployment of its own; the job ends only after it, so
     the next Deploy does not meet it, and says how it ended."""
     group = create_group(aws, *ROLLBACK_ON_FAILURE)
-    emulator.control.write_text(json.dumps({"status": "Failed", "afterPolls": 2,
-                                            "rollback": {"status": "Succeeded", "afterPolls": 3}}))
+    emulator.control.write_text(
+        json.dumps({"status": "Failed", "afterPolls": 2, "rollback": {"status": "Succeeded", "afterPolls": 3}})
+    )
     result = deploy(aws, group, "--timeout", "30")
     assert result.code == 1
     failed, rollback = deployments_of(aws)
@@ -447,8 +534,9 @@ def test_a_failed_deployment_is_followed_until_its_rollback_ends(
 
 def test_a_failed_rollback_is_reported(aws: dict[str, str], emulator) -> None:
     group = create_group(aws, *ROLLBACK_ON_FAILURE)
-    emulator.control.write_text(json.dumps({"status": "Failed", "afterPolls": 1,
-                                            "rollback": {"status": "Failed", "afterPolls": 2}}))
+    emulator.control.write_text(
+        json.dumps({"status": "Failed", "afterPolls": 1, "rollback": {"status": "Failed", "afterPolls": 2}})
+    )
     result = deploy(aws, group, "--timeout", "30")
     assert result.code == 1
     assert re.search(r"its rollback \S+ is Failed: check the service", result.stderr), result.stderr
@@ -460,8 +548,17 @@ def test_a_deploy_while_a_deployment_runs_names_it_instead_of_failing_in_codedep
     """A cancelled job leaves its deployment running; CodeDeploy refuses a second one
     (DeploymentLimitExceededException). Deploy says which deployment runs and what to do, and creates none."""
     emulator.deployments_never_progress()
-    running = aws_cli(aws, "deploy", "create-deployment", "--application-name", "app", "--deployment-group-name",
-                      "group", "--description", "left by a cancelled job")["deploymentId"]
+    running = aws_cli(
+        aws,
+        "deploy",
+        "create-deployment",
+        "--application-name",
+        "app",
+        "--deployment-group-name",
+        "group",
+        "--description",
+        "left by a cancelled job",
+    )["deploymentId"]
     result = deploy(aws, deployment_group, "--timeout", "5")
     assert result.code == 1
     assert f"deployment {running} is Created (created by user, left by a cancelled job)" in result.stderr
@@ -559,14 +656,27 @@ def probe_root(aws: dict[str, str], emulator, tmp_path: Path) -> dict[str, str]:
     terraform-root.sh."""
     terraform = tmp_path / "terraform"
     (terraform / "probe").mkdir(parents=True)
-    (terraform / "probe" / "main.tf").write_text('terraform {\n  backend "s3" {}\n}\n\nresource "terraform_data" "this" {}\n')
-    (terraform / "config.tfvars").write_text('aws_region = "%s"\n' % REGION)
+    (terraform / "probe" / "main.tf").write_text(
+        'terraform {\n  backend "s3" {}\n}\n\nresource "terraform_data" "this" {}\n'
+    )
+    (terraform / "config.tfvars").write_text(f'aws_region = "{REGION}"\n')
     backend = tmp_path / "backend.hcl"
-    backend.write_text((REPO / "Tests" / "terraform" / "backend.hcl.tpl").read_text()
-                       .replace("@BUCKET@", STATE_BUCKET).replace("@REGION@", REGION)
-                       .replace("@ENDPOINT@", emulator.endpoint))
-    aws_cli(aws, "s3api", "create-bucket", "--bucket", STATE_BUCKET,
-            "--create-bucket-configuration", f"LocationConstraint={REGION}")
+    backend.write_text(
+        (REPO / "Tests" / "terraform" / "backend.hcl.tpl")
+        .read_text()
+        .replace("@BUCKET@", STATE_BUCKET)
+        .replace("@REGION@", REGION)
+        .replace("@ENDPOINT@", emulator.endpoint)
+    )
+    aws_cli(
+        aws,
+        "s3api",
+        "create-bucket",
+        "--bucket",
+        STATE_BUCKET,
+        "--create-bucket-configuration",
+        f"LocationConstraint={REGION}",
+    )
     return dict(aws, TERRAFORM_DIR=str(terraform), TF_BACKEND_CONFIG=str(backend), TF_CLI_CONFIG_FILE="/dev/null")
 
 
@@ -609,8 +719,12 @@ def test_budget_covers_a_linear_shift_and_the_termination_wait(aws: dict[str, st
     """ECSLinear10PercentEvery3Minutes shifts 10 % every 3 minutes (ten steps) and the group keeps the old
     tasks 60 minutes after: Succeeded comes after both, so the watch and the job must outlast them (the old
     fixed 1800 s watch did not)."""
-    create_group(aws, "--deployment-config-name", "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
-                 *blue_green(termination_minutes=60))
+    create_group(
+        aws,
+        "--deployment-config-name",
+        "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+        *blue_green(termination_minutes=60),
+    )
     sized = budget(aws, "--startup-minutes", "20")
     shift_and_wait = (10 * 3 + 60) * 60
     assert sized["watch_timeout_seconds"] >= shift_and_wait + 20 * 60
@@ -620,9 +734,16 @@ def test_budget_covers_a_linear_shift_and_the_termination_wait(aws: dict[str, st
 def test_budget_grows_with_the_ready_wait_and_shrinks_for_all_at_once(aws: dict[str, str]) -> None:
     create_group(aws, "--deployment-config-name", "CodeDeployDefault.ECSAllAtOnce", *blue_green(termination_minutes=5))
     quick = budget(aws)
-    aws_cli(aws, "deploy", "update-deployment-group", "--application-name", "app",
-            "--current-deployment-group-name", "group",
-            *blue_green(termination_minutes=5, ready="actionOnTimeout=STOP_DEPLOYMENT,waitTimeInMinutes=30"))
+    aws_cli(
+        aws,
+        "deploy",
+        "update-deployment-group",
+        "--application-name",
+        "app",
+        "--current-deployment-group-name",
+        "group",
+        *blue_green(termination_minutes=5, ready="actionOnTimeout=STOP_DEPLOYMENT,waitTimeInMinutes=30"),
+    )
     waiting = budget(aws)
     assert waiting["watch_timeout_seconds"] - quick["watch_timeout_seconds"] == 30 * 60
 
@@ -630,8 +751,12 @@ def test_budget_grows_with_the_ready_wait_and_shrinks_for_all_at_once(aws: dict[
 def test_budget_fits_githubs_job_limit_by_leaving_the_termination_wait_to_codedeploy(aws: dict[str, str]) -> None:
     """termination_wait_minutes may be 2880 (48 h); a GitHub-hosted job ends after 6 h. The watch is cut to fit
     (the watcher then leaves a fully shifted deployment running) and says so."""
-    create_group(aws, "--deployment-config-name", "CodeDeployDefault.ECSCanary10Percent15Minutes",
-                 *blue_green(termination_minutes=2880))
+    create_group(
+        aws,
+        "--deployment-config-name",
+        "CodeDeployDefault.ECSCanary10Percent15Minutes",
+        *blue_green(termination_minutes=2880),
+    )
     result = run("deployment-budget.sh", "--application", "app", "--deployment-group", "group", env=aws)
     assert result.code == 0, result.stderr
     assert int(result.outputs["job_timeout_minutes"]) <= 360
@@ -640,8 +765,12 @@ def test_budget_fits_githubs_job_limit_by_leaving_the_termination_wait_to_codede
 
 
 def test_budget_refuses_a_group_that_cannot_shift_within_a_job(aws: dict[str, str]) -> None:
-    create_group(aws, "--deployment-config-name", "CodeDeployDefault.ECSAllAtOnce",
-                 *blue_green(termination_minutes=0, ready="actionOnTimeout=STOP_DEPLOYMENT,waitTimeInMinutes=400"))
+    create_group(
+        aws,
+        "--deployment-config-name",
+        "CodeDeployDefault.ECSAllAtOnce",
+        *blue_green(termination_minutes=0, ready="actionOnTimeout=STOP_DEPLOYMENT,waitTimeInMinutes=400"),
+    )
     result = run("deployment-budget.sh", "--application", "app", "--deployment-group", "group", env=aws)
     assert result.code == 1 and "before its traffic has shifted" in result.stderr
 
@@ -656,7 +785,9 @@ def test_a_fully_shifted_deployment_is_never_stopped_at_the_deadline(
 ) -> None:
     """At the deadline all traffic is on the new tasks and CodeDeploy only waits to terminate the old ones:
     stopping now would roll back a healthy deployment. The watcher leaves it to finish and passes."""
-    emulator.control.write_text(json.dumps({"status": "Succeeded", "afterPolls": 10_000, "trafficShiftedAfterPolls": 2}))
+    emulator.control.write_text(
+        json.dumps({"status": "Succeeded", "afterPolls": 10_000, "trafficShiftedAfterPolls": 2})
+    )
     result = deploy(aws, deployment_group, "--timeout", "3")
     assert result.code == 0, result.stderr
     assert "traffic fully shifted" in result.stderr
@@ -672,22 +803,55 @@ def test_a_rolled_back_revision_is_not_deployed_again_by_an_unrelated_push(aws: 
     README change: same image, same task definition) must not deploy N+1 again, and says why."""
     group = create_group(aws, *ROLLBACK_ON_FAILURE)
     current = run("ecs-check.sh", "--cluster", "c", "--service", "s", env=aws).outputs["task_definition_arn"]
-    emulator.deployments_will("Failed", after_polls=1, code="HEALTH_CONSTRAINTS", message="tasks failed the health check")
+    emulator.deployments_will(
+        "Failed", after_polls=1, code="HEALTH_CONSTRAINTS", message="tasks failed the health check"
+    )
     assert deploy(aws, group, "--timeout", "30").code == 1
     failed = next(info for info in deployments_of(aws) if info["creator"] == "user")
 
-    decision = run("task-definition-changed.sh", "--current", current, "--new", TASK_DEFINITION,
-                   "--application", "app", "--deployment-group", "group", env=aws)
+    decision = run(
+        "task-definition-changed.sh",
+        "--current",
+        current,
+        "--new",
+        TASK_DEFINITION,
+        "--application",
+        "app",
+        "--deployment-group",
+        "group",
+        env=aws,
+    )
     assert (decision.code, decision.outputs) == (0, {"deploy": "false"}), decision.stderr
     assert f"was deployed in {failed['deploymentId']}" in decision.stderr
     assert "ended Failed: HEALTH_CONSTRAINTS: tasks failed the health check" in decision.stderr
 
-    retry = run("task-definition-changed.sh", "--current", current, "--new", TASK_DEFINITION,
-                "--application", "app", "--deployment-group", "group", "--retry-rolled-back", env=aws)
+    retry = run(
+        "task-definition-changed.sh",
+        "--current",
+        current,
+        "--new",
+        TASK_DEFINITION,
+        "--application",
+        "app",
+        "--deployment-group",
+        "group",
+        "--retry-rolled-back",
+        env=aws,
+    )
     assert retry.outputs == {"deploy": "true"}
     newer = TASK_DEFINITION.replace(":3", ":4")
-    fixed = run("task-definition-changed.sh", "--current", current, "--new", newer,
-                "--application", "app", "--deployment-group", "group", env=aws)
+    fixed = run(
+        "task-definition-changed.sh",
+        "--current",
+        current,
+        "--new",
+        newer,
+        "--application",
+        "app",
+        "--deployment-group",
+        "group",
+        env=aws,
+    )
     assert fixed.outputs == {"deploy": "true"}, "a new revision (the fix) deploys"
     assert "deploy: the service runs" in fixed.stderr
 
@@ -718,8 +882,19 @@ def plant_lock(aws: dict[str, str], tmp_path: Path, minutes_old: int) -> str:
     created = time.strftime("%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime(time.time() - minutes_old * 60))
     lock_id = "5c3b8a0e-0000-4000-8000-00000000beef"
     body = tmp_path / "lock.json"
-    body.write_text(json.dumps({"ID": lock_id, "Operation": "OperationTypeApply", "Info": "", "Who": "runner@fv-az1",
-                                "Version": "1.11.4", "Created": created, "Path": f"{STATE_BUCKET}/probe.tfstate"}))
+    body.write_text(
+        json.dumps(
+            {
+                "ID": lock_id,
+                "Operation": "OperationTypeApply",
+                "Info": "",
+                "Who": "runner@fv-az1",
+                "Version": "1.11.4",
+                "Created": created,
+                "Path": f"{STATE_BUCKET}/probe.tfstate",
+            }
+        )
+    )
     aws_cli(aws, "s3api", "put-object", "--bucket", STATE_BUCKET, "--key", "probe.tfstate.tflock", "--body", str(body))
     return lock_id
 
@@ -762,7 +937,8 @@ def test_deploy_refuses_when_another_root_would_change(probe_root: dict[str, str
     follower.mkdir()
     (follower / "main.tf").write_text(
         'terraform {\n  backend "s3" {}\n}\n\nvariable "port" {\n  type = number\n}\n\n'
-        'resource "terraform_data" "this" {\n  input = var.port\n}\n')
+        'resource "terraform_data" "this" {\n  input = var.port\n}\n'
+    )
     applied = dict(probe_root, TF_VAR_port="3000")
     assert run("terraform-root.sh", "apply", "follower", env=applied).code == 0
 
@@ -799,10 +975,22 @@ def test_ecs_check_reads_the_answer_not_the_clis_warnings(aws: dict[str, str]) -
     assert (missing.code, missing.outputs["service_exists"]) == (0, "false"), missing.stderr
 
 
-def test_ensure_image_reads_the_digest_not_the_clis_warnings(aws: dict[str, str], repository: str, source_tree: Path) -> None:
-    first = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws)
-    again = run("ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree),
-                env=noisy(aws))
+def test_ensure_image_reads_the_digest_not_the_clis_warnings(
+    aws: dict[str, str], repository: str, source_tree: Path
+) -> None:
+    first = run(
+        "ensure-image.sh", "--repository-url", repository, "--tag", "src-1", "--source-dir", str(source_tree), env=aws
+    )
+    again = run(
+        "ensure-image.sh",
+        "--repository-url",
+        repository,
+        "--tag",
+        "src-1",
+        "--source-dir",
+        str(source_tree),
+        env=noisy(aws),
+    )
     assert again.code == 0, again.stderr
     assert again.outputs == {"image_uri": first.outputs["image_uri"], "built": "false"}
 
@@ -810,19 +998,24 @@ def test_ensure_image_reads_the_digest_not_the_clis_warnings(aws: dict[str, str]
 # MARK: - confirm-destroy.sh
 
 
-@pytest.mark.parametrize(("confirm", "ref", "reason"), [
-    ("destroy", "refs/heads/feature", "runs only from main"),
-    ("yes", "refs/heads/main", "type destroy"),
-    ("", "refs/heads/main", "type destroy"),
-    ("destroy ", "refs/heads/main", "type destroy"),
-])
+@pytest.mark.parametrize(
+    ("confirm", "ref", "reason"),
+    [
+        ("destroy", "refs/heads/feature", "runs only from main"),
+        ("yes", "refs/heads/main", "type destroy"),
+        ("", "refs/heads/main", "type destroy"),
+        ("destroy ", "refs/heads/main", "type destroy"),
+    ],
+)
 def test_destroy_needs_main_and_the_typed_word(confirm: str, ref: str, reason: str) -> None:
     result = run("confirm-destroy.sh", "--confirm", confirm, "--ref", ref, env={"PATH": "/usr/bin:/bin"})
     assert result.code == 1 and reason in result.stderr
 
 
 def test_destroy_confirmed_on_main() -> None:
-    result = run("confirm-destroy.sh", "--confirm", "destroy", "--ref", "refs/heads/main", env={"PATH": "/usr/bin:/bin"})
+    result = run(
+        "confirm-destroy.sh", "--confirm", "destroy", "--ref", "refs/heads/main", env={"PATH": "/usr/bin:/bin"}
+    )
     assert result.code == 0, result.stderr
 
 

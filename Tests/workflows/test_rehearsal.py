@@ -8,10 +8,11 @@ The scripts and Terraform run AS THE DEPLOY ROLE with IAM enforced by the emulat
 the bootstrap root (as a user does by hand), the deploy role is assumed as the workflows do, and from then on a
 call the bootstrap policies do not allow fails its step. The tests' own checks sign as the administrator.
 
-Test doubles, each explicit: the GitHub OIDC token (Tests/aws-emulator/emulator.py web_identity_credentials), Tests/workflows/fakes/docker (builds nothing, registers the pushed tag in the
-emulator's ECR), Tests/aws-emulator/patches/codedeploy_deployments.py (drives the deployment to the outcome
-the test sets), and a local HTTP server standing in for API Gateway in the smoke test (nothing the emulator
-reports as an endpoint serves traffic). The tests share one stack and run in file order.
+Test doubles, each explicit: the GitHub OIDC token (Tests/aws-emulator/emulator.py web_identity_credentials),
+Tests/workflows/fakes/docker (builds nothing, registers the pushed tag in the emulator's ECR), Tests/aws-
+emulator/patches/codedeploy_deployments.py (drives the deployment to the outcome the test sets), and a local
+HTTP server standing in for API Gateway in the smoke test (nothing the emulator reports as an endpoint serves
+traffic). The tests share one stack and run in file order.
 """
 
 from __future__ import annotations
@@ -27,9 +28,8 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-
-from workflow_support import REGION, REPO, WorkflowEmulator, Result, aws_cli, docker_calls, run, scripts_env
 from fakehttp import JSONHandler, serving  # noqa: E402 (on the path workflow_support sets)
+from workflow_support import REGION, REPO, Result, WorkflowEmulator, aws_cli, docker_calls, run, scripts_env
 
 TERRAFORM_TESTS = REPO / "Tests" / "terraform"
 ROOTS = ["ecr", "task", "service", "network"]
@@ -66,10 +66,15 @@ class Rehearsal:
 
 def copy_repository(destination: Path) -> Path:
     """The working tree as git sees it (tracked and new files, not ignored ones, so no .terraform or state)."""
-    listed = subprocess.run(
-        ["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        capture_output=True, check=True,
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for relative in filter(None, listed):
         source = REPO / relative
         if source.is_file():
@@ -104,10 +109,16 @@ def apply_bootstrap(repo: Path, env: dict[str, str]) -> str:
     """The bootstrap root, applied by hand by an administrator (`env`): state bucket and deploy role; returns
     the deploy role's ARN."""
     root = ["terraform", f"-chdir={repo / 'terraform' / 'bootstrap'}"]
-    settings = [f"-var-file={repo / 'terraform' / 'config.tfvars'}", f"-var=state_bucket={STATE_BUCKET}",
-                "-var=github_repository=octo-org/fargate-auto-scaled-backend"]
-    for command in (["init", "-input=false"], ["apply", "-input=false", "-auto-approve", *settings],
-                    ["output", "-raw", "deploy_role_arn"]):
+    settings = [
+        f"-var-file={repo / 'terraform' / 'config.tfvars'}",
+        f"-var=state_bucket={STATE_BUCKET}",
+        "-var=github_repository=octo-org/fargate-auto-scaled-backend",
+    ]
+    for command in (
+        ["init", "-input=false"],
+        ["apply", "-input=false", "-auto-approve", *settings],
+        ["output", "-raw", "deploy_role_arn"],
+    ):
         done = subprocess.run([*root, *command], env=env, capture_output=True, text=True, timeout=STEP_TIMEOUT)
         assert done.returncode == 0, f"bootstrap {command[0]} failed:\n{done.stderr[-4000:]}"
     return done.stdout.strip()
@@ -116,17 +127,35 @@ def apply_bootstrap(repo: Path, env: dict[str, str]) -> str:
 def create_account_prerequisites(env: dict[str, str]) -> None:
     """What the user brings: a VPC with DNS support and hostnames (private DNS of the interface endpoints needs
     both) and private subnets in two zones."""
-    vpc = aws_cli(env, "ec2", "create-vpc", "--cidr-block", "10.55.0.0/16", "--tag-specifications",
-                  f"ResourceType=vpc,Tags=[{{Key=Name,Value={VPC_NAME}}}]")["Vpc"]["VpcId"]
+    vpc = aws_cli(
+        env,
+        "ec2",
+        "create-vpc",
+        "--cidr-block",
+        "10.55.0.0/16",
+        "--tag-specifications",
+        f"ResourceType=vpc,Tags=[{{Key=Name,Value={VPC_NAME}}}]",
+    )["Vpc"]["VpcId"]
     for attribute in ("--enable-dns-support", "--enable-dns-hostnames"):
         aws_cli(env, "ec2", "modify-vpc-attribute", "--vpc-id", vpc, attribute)
     table = aws_cli(env, "ec2", "create-route-table", "--vpc-id", vpc)["RouteTable"]["RouteTableId"]
     for index, zone in enumerate("ab"):
-        subnet = aws_cli(env, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", f"10.55.{index}.0/24",
-                         "--availability-zone", f"{REGION}{zone}", "--tag-specifications",
-                         f"ResourceType=subnet,Tags=[{{Key=Name,Value={VPC_NAME}-private-{zone}}}]")
-        aws_cli(env, "ec2", "associate-route-table", "--route-table-id", table,
-                "--subnet-id", subnet["Subnet"]["SubnetId"])
+        subnet = aws_cli(
+            env,
+            "ec2",
+            "create-subnet",
+            "--vpc-id",
+            vpc,
+            "--cidr-block",
+            f"10.55.{index}.0/24",
+            "--availability-zone",
+            f"{REGION}{zone}",
+            "--tag-specifications",
+            f"ResourceType=subnet,Tags=[{{Key=Name,Value={VPC_NAME}-private-{zone}}}]",
+        )
+        aws_cli(
+            env, "ec2", "associate-route-table", "--route-table-id", table, "--subnet-id", subnet["Subnet"]["SubnetId"]
+        )
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +192,14 @@ class StandInApi(JSONHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self.path == f"/{self.stage}/host":
-            status, body = 200, {"message": "Request handled by backend at 2024-09-25T12:28:17.593Z",
-                                 "imageUri": self.image, "hostname": "stand-in"}
+            status, body = (
+                200,
+                {
+                    "message": "Request handled by backend at 2024-09-25T12:28:17.593Z",
+                    "imageUri": self.image,
+                    "hostname": "stand-in",
+                },
+            )
         else:
             status, body = 404, {"error": "not found"}
         self.send_json(status, body)
@@ -209,8 +244,9 @@ def test_init_on_an_empty_account(rehearsal: Rehearsal) -> None:
 
     # The stand-in answers with the IMAGE the registered task definition gives the container, which is what
     # the app would report: so the smoke test checks the chain image -> task definition -> /host.
-    container = aws_cli(rehearsal.admin_env, "ecs", "describe-task-definition", "--task-definition",
-                        task["task_definition_arn"])["taskDefinition"]["containerDefinitions"][0]
+    container = aws_cli(
+        rehearsal.admin_env, "ecs", "describe-task-definition", "--task-definition", task["task_definition_arn"]
+    )["taskDefinition"]["containerDefinitions"][0]
     assert container["image"] == image["image_uri"]
     image_env = {item["name"]: item["value"] for item in container.get("environment", [])}.get("IMAGE")
     smoke = smoke_test_through_stand_in(rehearsal, invoke_url, image_env)
@@ -242,8 +278,9 @@ def test_deploy_without_changes_builds_and_deploys_nothing(rehearsal: Rehearsal)
     task = apply_task(rehearsal, image["image_uri"])
     assert task["task_definition_arn"] == rehearsal.seen["task"]
     check = rehearsal.step("ecs-check.sh").outputs
-    decision = rehearsal.step("task-definition-changed.sh", "--current", check["task_definition_arn"],
-                              "--new", task["task_definition_arn"]).outputs
+    decision = rehearsal.step(
+        "task-definition-changed.sh", "--current", check["task_definition_arn"], "--new", task["task_definition_arn"]
+    ).outputs
     assert decision == {"deploy": "false"}
     assert len(docker_calls(rehearsal.env)) == calls
     assert rehearsal.deployments() == []
@@ -262,16 +299,28 @@ def test_deploy_after_a_source_change_deploys_the_new_task_definition(rehearsal:
 
     check = rehearsal.step("ecs-check.sh").outputs
     assert check["task_definition_arn"] == rehearsal.seen["task"]
-    decision = rehearsal.step("task-definition-changed.sh", "--current", check["task_definition_arn"],
-                              "--new", task["task_definition_arn"]).outputs
+    decision = rehearsal.step(
+        "task-definition-changed.sh", "--current", check["task_definition_arn"], "--new", task["task_definition_arn"]
+    ).outputs
     assert decision == {"deploy": "true"}
 
     rehearsal.emulator.deployments_will("Succeeded", after_polls=2)
     deployed = rehearsal.step(
-        "create-deployment.sh", "--application", check["codedeploy_app_name"],
-        "--deployment-group", check["codedeploy_deployment_group_name"],
-        "--task-definition-arn", task["task_definition_arn"], "--container-name", task["container_name"],
-        "--container-port", str(task["container_port"]), "--timeout", "60", "--interval", "1",
+        "create-deployment.sh",
+        "--application",
+        check["codedeploy_app_name"],
+        "--deployment-group",
+        check["codedeploy_deployment_group_name"],
+        "--task-definition-arn",
+        task["task_definition_arn"],
+        "--container-name",
+        task["container_name"],
+        "--container-port",
+        str(task["container_port"]),
+        "--timeout",
+        "60",
+        "--interval",
+        "1",
     )
     (deployment_id,) = rehearsal.deployments()
     assert deployed.outputs["deployment_id"] == deployment_id
@@ -311,8 +360,12 @@ def test_destroy_leaves_nothing_behind(rehearsal: Rehearsal) -> None:
     assert aws_cli(env, "apigatewayv2", "get-apis")["Items"] == []
     assert aws_cli(env, "apigatewayv2", "get-vpc-links")["Items"] == []
     assert aws_cli(env, "deploy", "list-applications")["applications"] == []
-    assert aws_cli(env, "application-autoscaling", "describe-scalable-targets",
-                   "--service-namespace", "ecs")["ScalableTargets"] == []
+    assert (
+        aws_cli(env, "application-autoscaling", "describe-scalable-targets", "--service-namespace", "ecs")[
+            "ScalableTargets"
+        ]
+        == []
+    )
     assert aws_cli(env, "cloudwatch", "describe-alarms")["MetricAlarms"] == []
 
 

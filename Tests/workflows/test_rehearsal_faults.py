@@ -20,8 +20,10 @@ from test_rehearsal import STATE_BUCKET, Rehearsal, apply_task, build_step, rehe
 from workflow_support import aws_cli, run
 
 UNREADABLE_STATE = Path(__file__).resolve().parent / "fakes" / "unreadable-state"
-LINEAR = {"TF_VAR_deployment_config_name": "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
-          "TF_VAR_termination_wait_minutes": "60"}
+LINEAR = {
+    "TF_VAR_deployment_config_name": "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+    "TF_VAR_termination_wait_minutes": "60",
+}
 
 
 def change_sources(rehearsal: Rehearsal, note: str) -> None:
@@ -33,19 +35,42 @@ def check_step(rehearsal: Rehearsal, new_arn: str) -> tuple[dict[str, str], dict
     """Deploy's check job: the service, the decision with CodeDeploy's history, and why (the log)."""
     service = rehearsal.step("ecs-check.sh").outputs
     decision = rehearsal.step(
-        "task-definition-changed.sh", "--current", service["task_definition_arn"], "--new", new_arn,
-        "--application", service["codedeploy_app_name"], "--deployment-group",
-        service["codedeploy_deployment_group_name"])
+        "task-definition-changed.sh",
+        "--current",
+        service["task_definition_arn"],
+        "--new",
+        new_arn,
+        "--application",
+        service["codedeploy_app_name"],
+        "--deployment-group",
+        service["codedeploy_deployment_group_name"],
+    )
     return service, decision.outputs, decision.stderr
 
 
 def deploy_job(rehearsal: Rehearsal, service: dict[str, str], task: dict, timeout: str):
     return run(
-        "create-deployment.sh", "--application", service["codedeploy_app_name"],
-        "--deployment-group", service["codedeploy_deployment_group_name"],
-        "--task-definition-arn", task["task_definition_arn"], "--container-name", task["container_name"],
-        "--container-port", str(task["container_port"]), "--timeout", timeout, "--interval", "1",
-        "--rollback-timeout", "30", env=rehearsal.env, cwd=rehearsal.repo, timeout=300)
+        "create-deployment.sh",
+        "--application",
+        service["codedeploy_app_name"],
+        "--deployment-group",
+        service["codedeploy_deployment_group_name"],
+        "--task-definition-arn",
+        task["task_definition_arn"],
+        "--container-name",
+        task["container_name"],
+        "--container-port",
+        str(task["container_port"]),
+        "--timeout",
+        timeout,
+        "--interval",
+        "1",
+        "--rollback-timeout",
+        "30",
+        env=rehearsal.env,
+        cwd=rehearsal.repo,
+        timeout=300,
+    )
 
 
 def test_init_with_a_linear_deployment_configuration(rehearsal: Rehearsal) -> None:
@@ -64,11 +89,17 @@ def test_a_long_linear_deployment_succeeds(rehearsal: Rehearsal) -> None:
     task = apply_task(rehearsal, build_step(rehearsal)["image_uri"])
     service, decision, _ = check_step(rehearsal, task["task_definition_arn"])
     assert decision == {"deploy": "true"}
-    budget = rehearsal.step("deployment-budget.sh", "--application", service["codedeploy_app_name"],
-                            "--deployment-group", service["codedeploy_deployment_group_name"]).outputs
+    budget = rehearsal.step(
+        "deployment-budget.sh",
+        "--application",
+        service["codedeploy_app_name"],
+        "--deployment-group",
+        service["codedeploy_deployment_group_name"],
+    ).outputs
     assert int(budget["watch_timeout_seconds"]) >= (10 * 3 + 60) * 60 > 1800
-    rehearsal.emulator.control.write_text(json.dumps(
-        {"status": "Succeeded", "afterPolls": 6, "trafficShiftedAfterPolls": 3}))
+    rehearsal.emulator.control.write_text(
+        json.dumps({"status": "Succeeded", "afterPolls": 6, "trafficShiftedAfterPolls": 3})
+    )
     result = deploy_job(rehearsal, service, task, budget["watch_timeout_seconds"])
     assert result.code == 0, result.stderr
     assert rehearsal.step("ecs-check.sh").outputs["task_definition_arn"] == task["task_definition_arn"]
@@ -80,10 +111,16 @@ def test_a_failed_deployment_rolls_back_and_a_readme_push_does_not_redeploy_it(r
     bad = apply_task(rehearsal, build_step(rehearsal)["image_uri"])
     service, decision, _ = check_step(rehearsal, bad["task_definition_arn"])
     assert decision == {"deploy": "true"}
-    rehearsal.emulator.control.write_text(json.dumps({
-        "status": "Failed", "afterPolls": 2,
-        "errorInformation": {"code": "HEALTH_CONSTRAINTS", "message": "tasks failed the health check"},
-        "rollback": {"status": "Succeeded", "afterPolls": 2}}))
+    rehearsal.emulator.control.write_text(
+        json.dumps(
+            {
+                "status": "Failed",
+                "afterPolls": 2,
+                "errorInformation": {"code": "HEALTH_CONSTRAINTS", "message": "tasks failed the health check"},
+                "rollback": {"status": "Succeeded", "afterPolls": 2},
+            }
+        )
+    )
     failed = deploy_job(rehearsal, service, bad, "120")
     assert failed.code == 1
     assert "restored the previous revision" in failed.stderr, failed.stderr
@@ -110,11 +147,19 @@ def test_a_deploy_while_a_deployment_runs_says_what_runs(rehearsal: Rehearsal) -
     assert decision == {"deploy": "true"}
     # The cancelled job got as far as CreateDeployment; its watcher never ran.
     appspec = rehearsal.step("render-appspec.sh", "--task-definition-arn", task["task_definition_arn"]).stdout
-    running = aws_cli(rehearsal.admin_env, "deploy", "create-deployment", "--application-name",
-                      service["codedeploy_app_name"], "--deployment-group-name",
-                      service["codedeploy_deployment_group_name"], "--description", "left by a cancelled Deploy job",
-                      "--revision", json.dumps({"revisionType": "AppSpecContent",
-                                                "appSpecContent": {"content": appspec}}))["deploymentId"]
+    running = aws_cli(
+        rehearsal.admin_env,
+        "deploy",
+        "create-deployment",
+        "--application-name",
+        service["codedeploy_app_name"],
+        "--deployment-group-name",
+        service["codedeploy_deployment_group_name"],
+        "--description",
+        "left by a cancelled Deploy job",
+        "--revision",
+        json.dumps({"revisionType": "AppSpecContent", "appSpecContent": {"content": appspec}}),
+    )["deploymentId"]
     before = set(rehearsal.deployments())
     second = deploy_job(rehearsal, service, task, "10")
     assert second.code == 1
@@ -126,14 +171,38 @@ def test_a_deploy_while_a_deployment_runs_says_what_runs(rehearsal: Rehearsal) -
 def test_a_stale_lock_is_reported_with_the_command_that_removes_it(rehearsal: Rehearsal, tmp_path: Path) -> None:
     created = time.strftime("%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime(time.time() - 3 * 3600))
     lock = tmp_path / "lock.json"
-    lock.write_text(json.dumps({"ID": "0b5e0b5e-1111-4222-8333-444455556666", "Operation": "OperationTypeApply",
-                                "Who": "runner@cancelled-job", "Version": "1.11.4", "Created": created,
-                                "Path": f"{STATE_BUCKET}/task.tfstate"}))
-    aws_cli(rehearsal.admin_env, "s3api", "put-object", "--bucket", STATE_BUCKET, "--key", "task.tfstate.tflock",
-            "--body", str(lock))
+    lock.write_text(
+        json.dumps(
+            {
+                "ID": "0b5e0b5e-1111-4222-8333-444455556666",
+                "Operation": "OperationTypeApply",
+                "Who": "runner@cancelled-job",
+                "Version": "1.11.4",
+                "Created": created,
+                "Path": f"{STATE_BUCKET}/task.tfstate",
+            }
+        )
+    )
+    aws_cli(
+        rehearsal.admin_env,
+        "s3api",
+        "put-object",
+        "--bucket",
+        STATE_BUCKET,
+        "--key",
+        "task.tfstate.tflock",
+        "--body",
+        str(lock),
+    )
     image_uri = build_step(rehearsal)["image_uri"]
-    blocked = run("terraform-root.sh", "apply", "task", env=dict(rehearsal.env, TF_VAR_image_uri=image_uri),
-                  cwd=rehearsal.repo, timeout=300)
+    blocked = run(
+        "terraform-root.sh",
+        "apply",
+        "task",
+        env=dict(rehearsal.env, TF_VAR_image_uri=image_uri),
+        cwd=rehearsal.repo,
+        timeout=300,
+    )
     assert blocked.code == 1
     assert "scripts/pipeline/terraform-root.sh force-unlock task 0b5e0b5e-1111-4222-8333-444455556666" in blocked.stderr
     rehearsal.step("terraform-root.sh", "force-unlock", "task", "0b5e0b5e-1111-4222-8333-444455556666")

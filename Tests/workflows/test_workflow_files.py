@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from workflow_support import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -34,8 +33,10 @@ def triggers(workflow: dict) -> dict:
 
 def order(name: str) -> list[str]:
     """The jobs of a workflow in the order their `needs` force (a chain is expected)."""
-    graph = {job: set([spec.get("needs")] if isinstance(spec.get("needs"), str) else spec.get("needs", []))
-             for job, spec in jobs(name).items()}
+    graph = {
+        job: set([spec.get("needs")] if isinstance(spec.get("needs"), str) else spec.get("needs", []))
+        for job, spec in jobs(name).items()
+    }
     ordered: list[str] = []
     while graph:
         ready = sorted(job for job, needs in graph.items() if needs <= set(ordered))
@@ -54,7 +55,11 @@ def test_init_runs_the_seeds_steps_in_order() -> None:
     init = jobs("init.yml")
     assert "service_exists != 'true'" in init["image"]["if"], "the initial image only for a new stack"
     assert [init[job]["with"]["root"] for job in ("ecr", "task", "service", "network")] == [
-        "ecr", "task", "service", "network"]
+        "ecr",
+        "task",
+        "service",
+        "network",
+    ]
 
 
 def test_deploy_builds_applies_checks_then_deploys() -> None:
@@ -185,7 +190,8 @@ def test_shell_steps_take_inputs_from_env_not_expressions(path: Path) -> None:
     """`${{ }}` inside run: would let a value become shell code; values go through env instead."""
     document = yaml.safe_load(path.read_text())
     all_steps = document.get("runs", {}).get("steps", []) + [
-        step for spec in document.get("jobs", {}).values() for step in spec.get("steps", [])]
+        step for spec in document.get("jobs", {}).values() for step in spec.get("steps", [])
+    ]
     for step in all_steps:
         assert "${{" not in step.get("run", ""), f"{path.name}: {step.get('name')}"
 
@@ -195,9 +201,16 @@ def test_every_script_the_workflows_call_exists_and_is_executable() -> None:
     for name in ("init.yml", "deploy.yml", "destroy.yml", "terraform.yml", "ci.yml"):
         for _, step in steps(name):
             called.update(re.findall(r"scripts/[\w./-]+\.sh", step.get("run", "")))
-    assert {"scripts/pipeline/ecs-check.sh", "scripts/pipeline/ensure-image.sh", "scripts/pipeline/image-tag.sh",
-            "scripts/pipeline/terraform-root.sh", "scripts/pipeline/destroy.sh", "scripts/pipeline/smoke-test.sh",
-            "scripts/pipeline/task-definition-changed.sh", "scripts/pipeline/create-deployment.sh"} <= called
+    assert {
+        "scripts/pipeline/ecs-check.sh",
+        "scripts/pipeline/ensure-image.sh",
+        "scripts/pipeline/image-tag.sh",
+        "scripts/pipeline/terraform-root.sh",
+        "scripts/pipeline/destroy.sh",
+        "scripts/pipeline/smoke-test.sh",
+        "scripts/pipeline/task-definition-changed.sh",
+        "scripts/pipeline/create-deployment.sh",
+    } <= called
     for script in called:
         path = REPO / script
         assert path.is_file() and path.stat().st_mode & 0o111, f"{script} is missing or not executable"

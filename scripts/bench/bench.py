@@ -19,9 +19,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Tests" / "http"))
-from httpsupport import REPO, Server, cpu_seconds, descendants, free_port, get  # noqa: E402
-
 from cpugroup import CpuGroup  # noqa: E402  (scripts/bench/, this script's directory)
+from httpsupport import REPO, Server, cpu_seconds, descendants, free_port, get  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -29,8 +28,14 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 STRESS_WINDOW = float(os.environ.get("BENCH_STRESS_SECONDS", "5"))  # 0 skips the stress table
 CPU_GROUP = os.environ.get("BENCH_CPU_GROUP", "auto") != "off"  # see cpugroup.py
 # Sizing settings passed to the entrypoint (and mirrored in the baseline) when set.
-SETTINGS = ("NGINX_WORKER_PROCESSES", "NGINX_WORKER_CONNECTIONS", "NGINX_UPSTREAM_KEEPALIVE", "FCGI_WORKERS",
-            "FCGI_BACKLOG", "NGINX_ACCESS_LOG")
+SETTINGS = (
+    "NGINX_WORKER_PROCESSES",
+    "NGINX_WORKER_CONNECTIONS",
+    "NGINX_UPSTREAM_KEEPALIVE",
+    "FCGI_WORKERS",
+    "FCGI_BACKLOG",
+    "NGINX_ACCESS_LOG",
+)
 
 TARGET_RATIO = 0.30
 TARGET_P99_MS = 5.0
@@ -54,8 +59,13 @@ def to_ms(text: str) -> float:
 def wrk(port: int, seconds: int = DURATION) -> dict:
     """One wrk run against /dev/host: requests/s, p50/p99 (ms), total requests, errors."""
     url = f"http://127.0.0.1:{port}/dev/host"
-    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
-                         check=True, capture_output=True, text=True, timeout=seconds + 30).stdout
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+    ).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
@@ -102,7 +112,8 @@ class Baseline:
         values = {
             "NGINX_WORKER_PROCESSES": env["NGINX_WORKER_PROCESSES"],
             "NGINX_WORKER_CONNECTIONS": env["NGINX_WORKER_CONNECTIONS"],
-            "NGINX_ACCESS_LOG_DIRECTIVE": "off" if access_log == "off"
+            "NGINX_ACCESS_LOG_DIRECTIVE": "off"
+            if access_log == "off"
             else f"{self.dir}/access.log json buffer=16k flush=1s",
             "BENCH_DIR": str(self.dir),
             "BENCH_PORT": str(self.port),
@@ -113,8 +124,10 @@ class Baseline:
             config = config.replace("${" + name + "}", value)
         (self.dir / "nginx.conf").write_text(config)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        self.proc = subprocess.Popen([nginx, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf"), "-e", "stderr",
-                                      "-g", "daemon off;"], start_new_session=True)
+        self.proc = subprocess.Popen(
+            [nginx, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf"), "-e", "stderr", "-g", "daemon off;"],
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -232,31 +245,39 @@ def run() -> int:
         for i in range(ROUNDS):
             base_runs.append(measured_round(baseline.port, baseline.pids()))
             app_runs.append(measured_round(server.port, app_pids, app))
-            log(f"round {i + 1}: app {app_runs[-1]['rps']:.0f} req/s p99 {app_runs[-1]['p99']:.2f} ms, "
+            log(
+                f"round {i + 1}: app {app_runs[-1]['rps']:.0f} req/s p99 {app_runs[-1]['p99']:.2f} ms, "
                 f"baseline {base_runs[-1]['rps']:.0f} req/s; other processes "
                 f"{app_runs[-1]['others_pct']:.0f}% / {base_runs[-1]['others_pct']:.0f}% of the machine, steal "
-                f"{app_runs[-1]['steal_pct']:.1f}% / {base_runs[-1]['steal_pct']:.1f}%")
+                f"{app_runs[-1]['steal_pct']:.1f}% / {base_runs[-1]['steal_pct']:.1f}%"
+            )
         time.sleep(1.0)
         rss_idle = rss_mb(app)
 
         def med(runs, key):
             return statistics.median(r[key] for r in runs)
 
-        ratio = statistics.median(a["rps"] / b["rps"] for a, b in zip(app_runs, base_runs))
+        ratio = statistics.median(a["rps"] / b["rps"] for a, b in zip(app_runs, base_runs, strict=True))
         print()
         print(f"Throughput (medians of {ROUNDS} rounds, wrk -t1 -c{CONNECTIONS} -d{DURATION}s, loopback)")
         print(f"  {'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU s/10k':>10}")
         for name, runs in (("nginx + FastCGI /dev/host", app_runs), ("nginx alone (baseline)", base_runs)):
-            print(f"  {name:28} {med(runs, 'rps'):9.0f} {med(runs, 'p50'):8.2f} {med(runs, 'p99'):8.2f} "
-                  f"{med(runs, 'cpu_per_10k'):10.3f}")
-        print(f"  of which the app: {med(app_runs, 'app_cpu_per_10k'):.3f} CPU s/10k; other processes used "
-              f"{med(app_runs + base_runs, 'others_pct'):.0f}% of the machine (noise), steal "
-              f"{med(app_runs + base_runs, 'steal_pct'):.1f}%")
+            print(
+                f"  {name:28} {med(runs, 'rps'):9.0f} {med(runs, 'p50'):8.2f} {med(runs, 'p99'):8.2f} "
+                f"{med(runs, 'cpu_per_10k'):10.3f}"
+            )
+        print(
+            f"  of which the app: {med(app_runs, 'app_cpu_per_10k'):.3f} CPU s/10k; other processes used "
+            f"{med(app_runs + base_runs, 'others_pct'):.0f}% of the machine (noise), steal "
+            f"{med(app_runs + base_runs, 'steal_pct'):.1f}%"
+        )
         print(f"  ratio to baseline: {ratio:.2f}  (target >= {TARGET_RATIO:.2f}: {verdict(ratio >= TARGET_RATIO)})")
         p99 = med(app_runs, "p99")
         print(f"  /dev/host p99: {p99:.2f} ms  (target <= {TARGET_P99_MS:.0f} ms: {verdict(p99 <= TARGET_P99_MS)})")
-        print(f"  app RSS: {rss_start:.1f} MB at start, {rss_idle:.1f} MB idle after the load  "
-              f"(target <= {TARGET_RSS_MB:.0f} MB: {verdict(rss_idle <= TARGET_RSS_MB)})")
+        print(
+            f"  app RSS: {rss_start:.1f} MB at start, {rss_idle:.1f} MB idle after the load  "
+            f"(target <= {TARGET_RSS_MB:.0f} MB: {verdict(rss_idle <= TARGET_RSS_MB)})"
+        )
 
         if STRESS_WINDOW <= 0:
             return 0
@@ -266,17 +287,21 @@ def run() -> int:
         for percent in (25, 50, 75, 100):
             achieved, cpus, idle, steal, others = stress_point(server, percent)
             error = achieved - percent
-            print(f"  {percent:8d}% {achieved:8.1f}% {error:+7.1f} {idle:12.1f}% {steal:5.1f}% {others:6.0f}%  "
-                  f"({cpus:g} CPUs; target +/-{TARGET_STRESS_POINTS:.0f}: "
-                  f"{verdict(abs(error) <= TARGET_STRESS_POINTS)})")
+            print(
+                f"  {percent:8d}% {achieved:8.1f}% {error:+7.1f} {idle:12.1f}% {steal:5.1f}% {others:6.0f}%  "
+                f"({cpus:g} CPUs; target +/-{TARGET_STRESS_POINTS:.0f}: "
+                f"{verdict(abs(error) <= TARGET_STRESS_POINTS)})"
+            )
         get(server.port, f"/dev/stress-cpu/100/{DURATION + 10}")
         time.sleep(1.0)
         during = measured_round(server.port, app_pids, app)
         get(server.port, "/dev/stress-cpu/0/1")
-        print(f"  /dev/host during 100% stress: {during['rps']:.0f} req/s, p50 {during['p50']:.2f} ms, "
-              f"p99 {during['p99']:.2f} ms  (target <= {TARGET_STRESS_P99_MS:.0f} ms: "
-              f"{verdict(during['p99'] <= TARGET_STRESS_P99_MS)}); steal {during['steal_pct']:.1f}%, "
-              f"other processes {during['others_pct']:.0f}% of the machine")
+        print(
+            f"  /dev/host during 100% stress: {during['rps']:.0f} req/s, p50 {during['p50']:.2f} ms, "
+            f"p99 {during['p99']:.2f} ms  (target <= {TARGET_STRESS_P99_MS:.0f} ms: "
+            f"{verdict(during['p99'] <= TARGET_STRESS_P99_MS)}); steal {during['steal_pct']:.1f}%, "
+            f"other processes {during['others_pct']:.0f}% of the machine"
+        )
     finally:
         if baseline:
             baseline.stop()

@@ -71,8 +71,10 @@ class CpuGroup:
         elif current != "/" or not autogroup_enabled():
             self.description = f"as started (CPU cgroup {current}: no autogroups apply)"
         elif root is None or os.geteuid() != 0:
-            self.description = ("as started: autogroup on, no writable CPU cgroup; SCHED_IDLE stress competes "
-                                "as a session group, so the stress p99 overstates what a container sees")
+            self.description = (
+                "as started: autogroup on, no writable CPU cgroup; SCHED_IDLE stress competes "
+                "as a session group, so the stress p99 overstates what a container sees"
+            )
         else:
             self.path = root / f"fcgiapp-bench-{os.getpid()}"
             self.path.mkdir()

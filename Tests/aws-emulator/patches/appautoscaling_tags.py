@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from moto.applicationautoscaling import models, responses
-
 from _patching import first_time, wrap
+from moto.applicationautoscaling import models, responses
 
 
 def _tags(backend: Any) -> dict[str, dict[str, str]]:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from _patching import first_time
 from moto.codedeploy import responses
 from moto.codedeploy.exceptions import CodeDeployException
-
-from _patching import first_time
 
 
 def _linear(percentage: int, minutes: int) -> dict[str, Any]:
@@ -52,9 +51,16 @@ def apply() -> None:
         routing = PREDEFINED_ECS.get(name)
         if routing is None:
             raise DeploymentConfigDoesNotExistException(f"The deployment configuration {name} does not exist.")
-        return json.dumps({"deploymentConfigInfo": {
-            "deploymentConfigId": name, "deploymentConfigName": name, "computePlatform": "ECS",
-            "createTime": 0, "trafficRoutingConfig": routing,
-        }})
+        return json.dumps(
+            {
+                "deploymentConfigInfo": {
+                    "deploymentConfigId": name,
+                    "deploymentConfigName": name,
+                    "computePlatform": "ECS",
+                    "createTime": 0,
+                    "trafficRoutingConfig": routing,
+                }
+            }
+        )
 
     response.get_deployment_config = get_deployment_config

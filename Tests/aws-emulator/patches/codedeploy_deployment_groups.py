@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from moto.codedeploy import models, responses
-
 from _patching import first_time, wrap
+from moto.codedeploy import models, responses
 
 # UpdateDeploymentGroup request field -> DeploymentGroup attribute.
 _UPDATABLE = {
@@ -50,8 +49,9 @@ def _delete_deployment_group(self: Any, application_name: str, deployment_group_
     del self.deployment_groups[application_name][deployment_group_name]
 
 
-def _update_deployment_group(self: Any, application_name: str, current_name: str, new_name: str | None,
-                             changes: dict[str, Any]) -> None:
+def _update_deployment_group(
+    self: Any, application_name: str, current_name: str, new_name: str | None, changes: dict[str, Any]
+) -> None:
     group = self.get_deployment_group(application_name, current_name)
     for field, attribute in _UPDATABLE.items():
         if field in changes and changes[field] is not None:
@@ -69,15 +69,19 @@ def _response_delete_application(self: Any) -> str:
 
 def _response_delete_deployment_group(self: Any) -> str:
     self.codedeploy_backend.delete_deployment_group(
-        self._get_param("applicationName"), self._get_param("deploymentGroupName"))
+        self._get_param("applicationName"), self._get_param("deploymentGroupName")
+    )
     return json.dumps({"hooksNotCleanedUp": []})
 
 
 def _response_update_deployment_group(self: Any) -> str:
     changes = {field: self._get_param(field) for field in _UPDATABLE}
     self.codedeploy_backend.update_deployment_group(
-        self._get_param("applicationName"), self._get_param("currentDeploymentGroupName"),
-        self._get_param("newDeploymentGroupName"), changes)
+        self._get_param("applicationName"),
+        self._get_param("currentDeploymentGroupName"),
+        self._get_param("newDeploymentGroupName"),
+        changes,
+    )
     return json.dumps({"hooksNotCleanedUp": []})
 
 

@@ -48,11 +48,10 @@ from datetime import datetime
 from typing import Any
 
 import yaml
+from _patching import first_time
 from moto.codedeploy import models, responses
 from moto.codedeploy.exceptions import CodeDeployException
 from moto.ecs.models import ecs_backends
-
-from _patching import first_time
 
 CONTROL_ENV = "FAKE_CODEDEPLOY_CONTROL"
 FINAL_STATUSES = frozenset({"Succeeded", "Failed", "Stopped"})
@@ -120,8 +119,18 @@ def _rolls_back_on_failure(deployment: models.DeploymentInfo) -> bool:
 def _start_rollback(backend: Any, failed: models.DeploymentInfo) -> None:
     """The deployment CodeDeploy creates to roll a failed or stopped one back."""
     rollback = models.DeploymentInfo(
-        failed.application, failed.deployment_group, failed.revision, failed.deployment_config_name,
-        f"rollback of {failed.deployment_id}", None, None, None, None, None, None, "codeDeployRollback",
+        failed.application,
+        failed.deployment_group,
+        failed.revision,
+        failed.deployment_config_name,
+        f"rollback of {failed.deployment_id}",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "codeDeployRollback",
     )
     rollback.fake_rollback_of = failed.deployment_id  # type: ignore[attr-defined]
     backend.deployments[rollback.deployment_id] = rollback
@@ -151,8 +160,10 @@ def _rollback_info(deployment: Any, backend_deployments: dict[str, Any]) -> dict
     if hasattr(deployment, "fake_rollback_id"):
         rollback = backend_deployments.get(deployment.fake_rollback_id)
         state = rollback.status if rollback is not None else "unknown"
-        return {"rollbackDeploymentId": deployment.fake_rollback_id,
-                "rollbackMessage": f"fake: automatic rollback {deployment.fake_rollback_id} is {state}"}
+        return {
+            "rollbackDeploymentId": deployment.fake_rollback_id,
+            "rollbackMessage": f"fake: automatic rollback {deployment.fake_rollback_id} is {state}",
+        }
     if hasattr(deployment, "fake_rollback"):
         return {"rollbackMessage": f"fake: automatic rollback requested: {deployment.fake_rollback}"}
     return None
@@ -187,14 +198,20 @@ def apply() -> None:
             deployment.fake_backend = self  # type: ignore[attr-defined]
         return deployments
 
-    def create_deployment(self: Any, application_name: str, deployment_group_name: str, *args: Any,
-                          **kwargs: Any) -> str:
-        running = [d.deployment_id for d in self.deployments.values()
-                   if d.application_name == application_name and d.deployment_group_name == deployment_group_name
-                   and d.status not in FINAL_STATUSES]
+    def create_deployment(
+        self: Any, application_name: str, deployment_group_name: str, *args: Any, **kwargs: Any
+    ) -> str:
+        running = [
+            d.deployment_id
+            for d in self.deployments.values()
+            if d.application_name == application_name
+            and d.deployment_group_name == deployment_group_name
+            and d.status not in FINAL_STATUSES
+        ]
         if running:
             raise DeploymentLimitExceededException(
-                f"The deployment group {deployment_group_name} has an active deployment: {running[0]}")
+                f"The deployment group {deployment_group_name} has an active deployment: {running[0]}"
+            )
         return original_create(self, application_name, deployment_group_name, *args, **kwargs)
 
     def to_dict(self: Any) -> dict[str, Any]:

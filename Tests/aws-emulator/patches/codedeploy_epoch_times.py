@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from moto.codedeploy import models
-
 from _patching import first_time, wrap
+from moto.codedeploy import models
 
 
 def _epoch(value: Any) -> Any:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.ec2.models import security_groups
-
 from _patching import first_time, wrap
+from moto.ec2.models import security_groups
 
 
 def apply() -> None:
@@ -29,7 +28,10 @@ def apply() -> None:
         self.fake_prefix_list_description = (prefix_list or {}).get("Description")
 
     def description(self: Any) -> str | None:
-        return (self.ip_range.get("Description") or (self.source_group or {}).get("Description")
-                or getattr(self, "fake_prefix_list_description", None))
+        return (
+            self.ip_range.get("Description")
+            or (self.source_group or {}).get("Description")
+            or getattr(self, "fake_prefix_list_description", None)
+        )
 
     rule.description = property(description)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.ecs import responses
-
 from _patching import first_time, wrap
+from moto.ecs import responses
 
 # CreateService request field -> attribute moto's serializer reads.
 _FIELDS = {

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.iam import access_control, policy_conditions
-
 from _patching import first_time, wrap
+from moto.iam import access_control, policy_conditions
 
 FAKED_CONTEXT = {"aws:SecureTransport": "true"}
 
@@ -36,8 +35,14 @@ def apply() -> None:
     policy_conditions.CONDITION_OPERATIONS.setdefault("Bool", _bool_equals)
 
     @wrap(statement, "is_action_permitted")
-    def is_action_permitted(original: Any, self: Any, action: str, resource: str = "*", principal: str | None = None,
-                            incoming_condition_values: dict[str, str] | None = None) -> Any:
+    def is_action_permitted(
+        original: Any,
+        self: Any,
+        action: str,
+        resource: str = "*",
+        principal: str | None = None,
+        incoming_condition_values: dict[str, str] | None = None,
+    ) -> Any:
         context = {**FAKED_CONTEXT, **(incoming_condition_values or {})}
         if self._statement.get("Condition") and not self._check_conditions(context):
             return access_control.PermissionResult.NEUTRAL

@@ -26,9 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.iam import access_control
-
 from _patching import first_time, wrap
+from moto.iam import access_control
 
 SCOPE_TO_PREFIX = {"monitoring": "cloudwatch"}
 
@@ -58,8 +57,14 @@ def apply() -> None:
             self._action = f"{SCOPE_TO_PREFIX[service]}:{operation}"
 
     @wrap(statement, "is_action_permitted")
-    def is_action_permitted(original: Any, self: Any, action: str, resource: str = "*", principal: str | None = None,
-                            incoming_condition_values: dict[str, str] | None = None) -> Any:
+    def is_action_permitted(
+        original: Any,
+        self: Any,
+        action: str,
+        resource: str = "*",
+        principal: str | None = None,
+        incoming_condition_values: dict[str, str] | None = None,
+    ) -> Any:
         if resource == "*" and principal is None and _names_specific_resources(self._statement):
             if self._statement.get("Effect") == "Deny":
                 return access_control.PermissionResult.NEUTRAL

@@ -62,7 +62,7 @@ class MetricAlarm:
 
     def evaluate(self, datapoints: Sequence[float | None]) -> str:
         """New state from the most recent datapoints, oldest first (None = missing); sets and returns it."""
-        window = list(datapoints)[-self.evaluation_periods:]
+        window = list(datapoints)[-self.evaluation_periods :]
         window = [None] * (self.evaluation_periods - len(window)) + window
         present = [v for v in window if v is not None]
         missing = len(window) - len(present)

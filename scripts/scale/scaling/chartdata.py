@@ -20,8 +20,7 @@ class ChartData:
     down_alarm: list[bool] = field(default_factory=list)
     activities: list[tuple[float, str]] = field(default_factory=list)
 
-    def add(self, t: float, cpu: float | None, desired: int, running: int, healthy: int, up: bool,
-            down: bool) -> None:
+    def add(self, t: float, cpu: float | None, desired: int, running: int, healthy: int, up: bool, down: bool) -> None:
         self.times.append(t)
         self.cpu.append(cpu)
         self.desired.append(desired)

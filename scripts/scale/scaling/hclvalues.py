@@ -57,7 +57,7 @@ class _Parser:
         if m:
             self.i = m.end()
             return {"true": True, "false": False, "null": None}[m.group(1)]
-        raise self.error(f"not a literal value: {self.s[self.i:self.i + 30]!r}")
+        raise self.error(f"not a literal value: {self.s[self.i : self.i + 30]!r}")
 
     def obj(self) -> dict[str, Any]:
         self.i += 1
@@ -134,7 +134,7 @@ def variable_defaults(path: Path) -> dict[str, tuple[bool, Any]]:
     text = _strip_comments(path.read_text())
     out: dict[str, tuple[bool, Any]] = {}
     for m in re.finditer(r'^variable\s+"([^"]+)"\s*\{', text, re.MULTILINE):
-        body = text[m.end() - 1:_block_end(text, m.end() - 1)]
+        body = text[m.end() - 1 : _block_end(text, m.end() - 1)]
         optional = {k: _Parser(v, str(path)).value() for k, v in _OPTIONAL.findall(body)}
         dm = re.search(r"^\s*default\s*=", body, re.MULTILINE)
         if not dm:

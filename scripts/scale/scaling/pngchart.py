@@ -8,8 +8,15 @@ from pathlib import Path
 from .chartdata import ChartData
 from .png import Canvas
 
-RED, BLUE, GREEN, GREY, ORANGE, BLACK, LIGHT = (200, 30, 30), (30, 80, 200), (20, 150, 60), (150, 150, 150), \
-    (230, 140, 0), (0, 0, 0), (235, 235, 235)
+RED, BLUE, GREEN, GREY, ORANGE, BLACK, LIGHT = (
+    (200, 30, 30),
+    (30, 80, 200),
+    (20, 150, 60),
+    (150, 150, 150),
+    (230, 140, 0),
+    (0, 0, 0),
+    (235, 235, 235),
+)
 
 
 def draw(data: ChartData, width: int = 900, height: int = 520) -> Canvas:
@@ -27,8 +34,11 @@ def draw(data: ChartData, width: int = 900, height: int = 520) -> Canvas:
 
     for top, bottom in ((cpu_top, cpu_bottom), (task_top, task_bottom)):
         c.rect(left, top, right, bottom, LIGHT)
+
     # CPU panel
-    cy = lambda v: cpu_bottom - round(min(max(v, 0), 100) / 100 * (cpu_bottom - cpu_top))
+    def cy(v: float) -> int:
+        return cpu_bottom - round(min(max(v, 0), 100) / 100 * (cpu_bottom - cpu_top))
+
     for v in (0, 50, 100):
         c.text(8, cy(v) - 5, f"{v}%", GREY)
     c.dashed(left, cy(data.up_threshold), right, RED)
@@ -36,14 +46,17 @@ def draw(data: ChartData, width: int = 900, height: int = 520) -> Canvas:
     c.dashed(left, cy(data.down_threshold), right, BLUE)
     c.text(right - 150, cy(data.down_threshold) + 4, f"DOWN {data.down_threshold:g}%", BLUE)
     prev = None
-    for t, v in zip(data.times, data.cpu):
+    for t, v in zip(data.times, data.cpu, strict=True):
         if v is not None and prev is not None:
             c.line(x(prev[0]), cy(prev[1]), x(t), cy(v), BLACK, 2)
         prev = (t, v) if v is not None else None
     c.text(left + 160, cpu_top - 13, "SERVICE CPU %", BLACK)
     # Tasks panel
     scale = data.task_scale
-    ty = lambda n: task_bottom - round(n / scale * (task_bottom - task_top - 10))
+
+    def ty(n: float) -> int:
+        return task_bottom - round(n / scale * (task_bottom - task_top - 10))
+
     for n in range(0, scale + 1, max(1, scale // 5)):
         c.text(20, ty(n) - 5, str(n), GREY)
     for series, color, thick in ((data.desired, ORANGE, 3), (data.running, GREY, 2), (data.healthy, GREEN, 2)):

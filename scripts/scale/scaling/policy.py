@@ -83,8 +83,9 @@ class ScalableTarget:
     def clamp(self, value: int) -> int:
         return max(self.min_capacity, min(self.max_capacity, value))
 
-    def execute(self, policy: StepPolicy, metric: float, threshold: float, now: float,
-                deployment_in_progress: bool = False) -> Activity | None:
+    def execute(
+        self, policy: StepPolicy, metric: float, threshold: float, now: float, deployment_in_progress: bool = False
+    ) -> Activity | None:
         """Runs the policy for an alarm evaluated at `now` with `metric`; returns the activity, if any."""
         adj = policy.adjustment(metric, threshold)
         if not adj:

@@ -22,8 +22,10 @@ def timeline(result: Result) -> str:
         dp = "-" if e.datapoint is None else f"{e.datapoint:.1f}"
         cpu = "-" if s.cpu is None else f"{s.cpu:.1f}"
         act = f"{e.activity.old}->{e.activity.new} ({e.activity.cause})" if e.activity else ""
-        rows.append(f"{fmt(e.t):>6}  {s.demand:>6.2f} {cpu:>6} {dp:>10}  {s.desired:>7} {s.running:>7} {s.healthy:>7}"
-                    f"  {e.up_state:<17}  {e.down_state:<17}  {act}")
+        rows.append(
+            f"{fmt(e.t):>6}  {s.demand:>6.2f} {cpu:>6} {dp:>10}  {s.desired:>7} {s.running:>7} {s.healthy:>7}"
+            f"  {e.up_state:<17}  {e.down_state:<17}  {act}"
+        )
     return "\n".join(rows) + "\n"
 
 

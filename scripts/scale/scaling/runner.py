@@ -53,8 +53,15 @@ class RunResult:
         p = self.plan
         data = ChartData(title, p.up_threshold, p.down_threshold, p.max_tasks)
         for s in self.snapshots:
-            data.add(s.t - self.start, s.cpu, s.desired, s.running, s.healthy if s.healthy is not None else s.running,
-                     s.up_state == "ALARM", s.down_state == "ALARM")
+            data.add(
+                s.t - self.start,
+                s.cpu,
+                s.desired,
+                s.running,
+                s.healthy if s.healthy is not None else s.running,
+                s.up_state == "ALARM",
+                s.down_state == "ALARM",
+            )
         prev = None
         for s in self.snapshots:
             if prev is not None and s.desired != prev:
@@ -68,8 +75,13 @@ def _mmss(seconds: float) -> str:
     return f"{seconds // 60}m{seconds % 60:02d}s"
 
 
-def run(plan: Plan, stack: Stack, clock, load: LoadDriver | None = None,
-        echo: Callable[[str], None] = lambda line: print(line, flush=True)) -> RunResult:
+def run(
+    plan: Plan,
+    stack: Stack,
+    clock,
+    load: LoadDriver | None = None,
+    echo: Callable[[str], None] = lambda line: print(line, flush=True),
+) -> RunResult:
     start = clock.now()
     result = RunResult(plan, start)
     stack.activities()  # activities from before the run are history, not events of this one
@@ -93,8 +105,10 @@ def run(plan: Plan, stack: Stack, clock, load: LoadDriver | None = None,
             if elapsed >= plan.load_seconds:
                 missing = load.stop()
                 load_stopped = True
-                result.events.append(f"{_mmss(elapsed)} load stopped on {len(load.hosts)} task(s)"
-                                     + (f", {len(missing)} did not confirm" if missing else ""))
+                result.events.append(
+                    f"{_mmss(elapsed)} load stopped on {len(load.hosts)} task(s)"
+                    + (f", {len(missing)} did not confirm" if missing else "")
+                )
             else:
                 # Only tasks the load balancer routes to can take a share: healthy targets when target health
                 # is readable, else every running task.
@@ -105,26 +119,40 @@ def run(plan: Plan, stack: Stack, clock, load: LoadDriver | None = None,
         snap = stack.snapshot(now)
         result.snapshots.append(snap)
         peak = max(peak, snap.desired)
-        for key, cond in (("up alarm", snap.up_state == "ALARM"), ("desired up", snap.desired > baseline),
-                          ("running up", snap.running > baseline),
-                          ("healthy up", (snap.healthy if snap.healthy is not None else snap.running) >= peak > baseline),
-                          ("down alarm", "desired up" in marks and snap.down_state == "ALARM"),
-                          ("desired down", "desired up" in marks and snap.desired < peak),
-                          ("back to min", "desired up" in marks and snap.desired == plan.min_tasks
-                           and snap.running == plan.min_tasks and snap.pending == 0)):
+        for key, cond in (
+            ("up alarm", snap.up_state == "ALARM"),
+            ("desired up", snap.desired > baseline),
+            ("running up", snap.running > baseline),
+            ("healthy up", (snap.healthy if snap.healthy is not None else snap.running) >= peak > baseline),
+            ("down alarm", "desired up" in marks and snap.down_state == "ALARM"),
+            ("desired down", "desired up" in marks and snap.desired < peak),
+            (
+                "back to min",
+                "desired up" in marks
+                and snap.desired == plan.min_tasks
+                and snap.running == plan.min_tasks
+                and snap.pending == 0,
+            ),
+        ):
             if cond and key not in marks:
                 marks[key] = now
         events = list(snap.activities)
-        if plan.mode == "drill" and drill_stage == "up" and snap.desired >= min(baseline + plan.up_step, plan.max_tasks) \
-                and snap.desired > baseline:
+        if (
+            plan.mode == "drill"
+            and drill_stage == "up"
+            and snap.desired >= min(baseline + plan.up_step, plan.max_tasks)
+            and snap.desired > baseline
+        ):
             stack.set_alarm(stack.names.down_alarm, "ALARM", "scale-test drill: scale-down")
             marks["down alarm"] = now
             drill_stage = "down"
             events.append("drill: scale-down alarm set to ALARM")
         cpu = "-" if snap.cpu is None else f"{snap.cpu:.1f}"
         healthy = "-" if snap.healthy is None else str(snap.healthy)
-        line = (f"{_mmss(elapsed):>6} {cpu:>6}  {snap.desired:>7} {snap.running:>7} {snap.pending:>7} {healthy:>7}  "
-                f"{snap.up_state:<17}  {snap.down_state:<17}  {'; '.join(events)}")
+        line = (
+            f"{_mmss(elapsed):>6} {cpu:>6}  {snap.desired:>7} {snap.running:>7} {snap.pending:>7} {healthy:>7}  "
+            f"{snap.up_state:<17}  {snap.down_state:<17}  {'; '.join(events)}"
+        )
         echo(line)
         result.events += [f"{_mmss(elapsed)} {e}" for e in events]
         if _met(plan, marks, peak, load_stopped, drill_stage):
@@ -163,12 +191,21 @@ def _stages(marks: dict, start: float) -> list[str]:
 def _verdicts(plan: Plan, marks: dict, peak: int, passed: bool) -> list[str]:
     out = []
     if plan.mode == "drill":
-        out.append("drill passed: alarm -> policy -> desired count both ways" if passed else
-                   "drill FAILED: " + ("desired count never rose after the scale-up alarm" if "desired up" not in marks
-                                       else "desired count never fell after the scale-down alarm"))
+        out.append(
+            "drill passed: alarm -> policy -> desired count both ways"
+            if passed
+            else "drill FAILED: "
+            + (
+                "desired count never rose after the scale-up alarm"
+                if "desired up" not in marks
+                else "desired count never fell after the scale-down alarm"
+            )
+        )
         return out
     if plan.expect_max is not None:
-        out.append(f"expect max {plan.expect_max}: reached {peak} -> " + ("ok" if peak >= plan.expect_max else "FAILED"))
+        out.append(
+            f"expect max {plan.expect_max}: reached {peak} -> " + ("ok" if peak >= plan.expect_max else "FAILED")
+        )
     if plan.expect_back_to_min:
         out.append(f"expect back to min {plan.min_tasks}: " + ("ok" if "back to min" in marks else "FAILED"))
     if not out:

@@ -55,7 +55,7 @@ class EcsService:
         for _ in range(desired - len(active)):
             self._add(now)
         # Stop the youngest first: pending tasks go at once, running ones drain.
-        for task in sorted(active, key=lambda t: t.started, reverse=True)[:max(0, len(active) - desired)]:
+        for task in sorted(active, key=lambda t: t.started, reverse=True)[: max(0, len(active) - desired)]:
             task.stop_at = now if task.running_at > now else now + self.drain_seconds
 
     def counts(self, now: float) -> dict:

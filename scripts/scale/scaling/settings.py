@@ -27,10 +27,22 @@ REPO = Path(__file__).resolve().parents[3]
 SERVICE_ROOT = REPO / "terraform" / "service"
 SHARED_TFVARS = REPO / "terraform" / "config.tfvars"
 
-NAMES = ("min_task_count", "max_scaled_task_count", "cpu_scale_up_threshold", "cpu_scale_down_threshold",
-         "scale_up_steps", "scale_down_step", "cpu_alarm_period_seconds", "scale_up_evaluation_periods",
-         "scale_down_evaluation_periods", "scale_up_cooldown_seconds", "scale_down_cooldown_seconds",
-         "target_health_check", "deregistration_delay_seconds", "project_name")
+NAMES = (
+    "min_task_count",
+    "max_scaled_task_count",
+    "cpu_scale_up_threshold",
+    "cpu_scale_down_threshold",
+    "scale_up_steps",
+    "scale_down_step",
+    "cpu_alarm_period_seconds",
+    "scale_up_evaluation_periods",
+    "scale_down_evaluation_periods",
+    "scale_up_cooldown_seconds",
+    "scale_down_cooldown_seconds",
+    "target_health_check",
+    "deregistration_delay_seconds",
+    "project_name",
+)
 
 
 @dataclass(frozen=True)
@@ -43,8 +55,9 @@ class Settings:
         return self.values[name]
 
     @classmethod
-    def from_root(cls, root: Path = SERVICE_ROOT, var_files: Iterable[Path] = (),
-                  overrides: dict[str, Any] | None = None) -> Settings:
+    def from_root(
+        cls, root: Path = SERVICE_ROOT, var_files: Iterable[Path] = (), overrides: dict[str, Any] | None = None
+    ) -> Settings:
         variables = root / "variables.tf"
         if not variables.is_file():
             raise ValueError(f"{variables} not found: point --root at a Terraform service root")
@@ -83,20 +96,38 @@ class Settings:
             return wiring_from_plan(self.plan)
         name = self["project_name"]
         steps = self["scale_up_steps"]
-        up_policy = StepPolicy(f"{name}-cpu-scale-up", [
-            StepAdjustment(int(steps["small"]), 0, steps["large_breach"]),
-            StepAdjustment(int(steps["large"]), steps["large_breach"], None),
-        ], int(self["scale_up_cooldown_seconds"]))
-        down_policy = StepPolicy(f"{name}-cpu-scale-down", [
-            StepAdjustment(-int(self["scale_down_step"]), None, 0),
-        ], int(self["scale_down_cooldown_seconds"]))
+        up_policy = StepPolicy(
+            f"{name}-cpu-scale-up",
+            [
+                StepAdjustment(int(steps["small"]), 0, steps["large_breach"]),
+                StepAdjustment(int(steps["large"]), steps["large_breach"], None),
+            ],
+            int(self["scale_up_cooldown_seconds"]),
+        )
+        down_policy = StepPolicy(
+            f"{name}-cpu-scale-down",
+            [
+                StepAdjustment(-int(self["scale_down_step"]), None, 0),
+            ],
+            int(self["scale_down_cooldown_seconds"]),
+        )
         period = int(self["cpu_alarm_period_seconds"])
-        up = MetricAlarm(f"{name}-cpu-scale-up", float(self["cpu_scale_up_threshold"]),
-                         "GreaterThanOrEqualToThreshold", int(self["scale_up_evaluation_periods"]), period,
-                         actions=(up_policy.name,))
-        down = MetricAlarm(f"{name}-cpu-scale-down", float(self["cpu_scale_down_threshold"]),
-                           "LessThanOrEqualToThreshold", int(self["scale_down_evaluation_periods"]), period,
-                           actions=(down_policy.name,))
+        up = MetricAlarm(
+            f"{name}-cpu-scale-up",
+            float(self["cpu_scale_up_threshold"]),
+            "GreaterThanOrEqualToThreshold",
+            int(self["scale_up_evaluation_periods"]),
+            period,
+            actions=(up_policy.name,),
+        )
+        down = MetricAlarm(
+            f"{name}-cpu-scale-down",
+            float(self["cpu_scale_down_threshold"]),
+            "LessThanOrEqualToThreshold",
+            int(self["scale_down_evaluation_periods"]),
+            period,
+            actions=(down_policy.name,),
+        )
         return up, down, up_policy, down_policy
 
 

@@ -21,19 +21,30 @@ Demand is in task-equivalents of CPU (1 = one task's whole CPU); TIME:TASKS poin
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="scale-sim", description=__doc__, epilog=EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="scale-sim", description=__doc__, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--demand", default="0:0.3,2m:3.5,12m:0.3", help="demand profile (default: %(default)s)")
     p.add_argument("--minutes", type=float, help="how long to simulate (default: last demand change + 15)")
     p.add_argument("--root", type=Path, default=SERVICE_ROOT, help="service root (default: terraform/service)")
     p.add_argument("--var-file", type=Path, action="append", default=[], help="extra .tfvars, applied last")
     p.add_argument("--plan-json", type=Path, help="read the settings from `terraform show -json` of a service plan")
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="override one variable, HCL literal (e.g. max_scaled_task_count=6)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one variable, HCL literal (e.g. max_scaled_task_count=6)",
+    )
     p.add_argument("--task-start", default="60s", help="PENDING -> RUNNING time of a new task (default: 60s)")
     p.add_argument("--metric-delay", default="60s", help="delay before a datapoint is seen (default: 60s)")
-    p.add_argument("--deployment", action="append", default=[], metavar="FROM-TO",
-                   help="a deployment in progress (scale-in suspended), e.g. 5m-9m")
+    p.add_argument(
+        "--deployment",
+        action="append",
+        default=[],
+        metavar="FROM-TO",
+        help="a deployment in progress (scale-in suspended), e.g. 5m-9m",
+    )
     p.add_argument("--png", type=Path, help="write the chart as PNG")
     p.add_argument("--no-timeline", action="store_true", help="print only the chart and the verdict")
     return p.parse_args(argv)
@@ -64,15 +75,23 @@ def main(argv: list[str] | None = None) -> int:
             if not sep:
                 raise ValueError(f"--deployment {d!r}: expected FROM-TO, e.g. 5m-9m")
             deployments.append((parse_duration(a), parse_duration(b)))
-        result = simulate(settings, demand, minutes * 60, parse_duration(args.task_start),
-                          int(parse_duration(args.metric_delay)), deployments)
+        result = simulate(
+            settings,
+            demand,
+            minutes * 60,
+            parse_duration(args.task_start),
+            int(parse_duration(args.metric_delay)),
+            deployments,
+        )
     except ValueError as e:
         print(f"scale-sim: error: {e}", file=sys.stderr)
         return 2
     out = sys.stdout
     out.write(f"scale-sim: settings from {settings.source}\n")
-    out.write(f"scale-sim: demand {args.demand} (task-equivalents), {minutes:g} simulated minutes, "
-              "simulated time: no AWS involved\n\n")
+    out.write(
+        f"scale-sim: demand {args.demand} (task-equivalents), {minutes:g} simulated minutes, "
+        "simulated time: no AWS involved\n\n"
+    )
     if not args.no_timeline:
         out.write(report.timeline(result) + "\n")
     title = f"scale-sim: demand {args.demand}"

@@ -85,21 +85,29 @@ class Model:
     deployments: Sequence[tuple[float, float]] = ()
 
     @classmethod
-    def from_settings(cls, settings: Settings, start_seconds: float = 60, metric_delay: int = 60,
-                      deployments: Sequence[tuple[float, float]] = ()) -> Model:
+    def from_settings(
+        cls,
+        settings: Settings,
+        start_seconds: float = 60,
+        metric_delay: int = 60,
+        deployments: Sequence[tuple[float, float]] = (),
+    ) -> Model:
         up, down, up_policy, down_policy = settings.wiring()
         check = settings["target_health_check"]
         minimum = int(settings["min_task_count"])
-        service = EcsService.with_running(minimum, start_seconds=start_seconds,
-                                          health_seconds=check["interval"] * check["healthy_threshold"],
-                                          drain_seconds=settings["deregistration_delay_seconds"])
+        service = EcsService.with_running(
+            minimum,
+            start_seconds=start_seconds,
+            health_seconds=check["interval"] * check["healthy_threshold"],
+            drain_seconds=settings["deregistration_delay_seconds"],
+        )
         target = ScalableTarget(minimum, minimum, int(settings["max_scaled_task_count"]))
         return cls(up, down, up_policy, down_policy, target, service, metric_delay, deployments)
 
     def complete_datapoints(self, datapoints: Sequence[float | None], now: float) -> list[float | None]:
         """The datapoints CloudWatch has at `now`: periods that ended at least metric_delay seconds ago."""
         done = int((now - self.metric_delay) // self.up.period)
-        return list(datapoints[:max(done, 0)])
+        return list(datapoints[: max(done, 0)])
 
     def evaluate(self, datapoints: Sequence[float | None], now: float) -> Activity | None:
         """One alarm evaluation at `now` and the policy each alarm in ALARM invokes (Auto Scaling actions
@@ -110,7 +118,7 @@ class Model:
             alarm.evaluate(datapoints)
             if alarm.state != ALARM or policy.name not in alarm.actions:
                 continue
-            window = [v for v in list(datapoints)[-alarm.evaluation_periods:] if v is not None]
+            window = [v for v in list(datapoints)[-alarm.evaluation_periods :] if v is not None]
             # metric_aggregation_type = "Average": the policy sees the average of the evaluated datapoints.
             value = sum(window) / len(window) if window else alarm.threshold
             done = self.target.execute(policy, value, alarm.threshold, now, deploying)
@@ -118,8 +126,14 @@ class Model:
         return activity
 
 
-def simulate(settings: Settings, demand: Demand, duration: float, start_seconds: float = 60,
-             metric_delay: int = 60, deployments: Sequence[tuple[float, float]] = ()) -> Result:
+def simulate(
+    settings: Settings,
+    demand: Demand,
+    duration: float,
+    start_seconds: float = 60,
+    metric_delay: int = 60,
+    deployments: Sequence[tuple[float, float]] = (),
+) -> Result:
     model = Model.from_settings(settings, start_seconds, metric_delay, deployments)
     period = model.up.period
     samples: list[Sample] = []
@@ -140,12 +154,24 @@ def simulate(settings: Settings, demand: Demand, duration: float, start_seconds:
         if cpu is not None:
             bucket.append(cpu)
         c = model.service.counts(t)
-        samples.append(Sample(t, load, cpu, model.target.capacity, c["pending"], c["running"], c["healthy"],
-                              model.up.state, model.down.state))
+        samples.append(
+            Sample(
+                t,
+                load,
+                cpu,
+                model.target.capacity,
+                c["pending"],
+                c["running"],
+                c["healthy"],
+                model.up.state,
+                model.down.state,
+            )
+        )
     verdict, notes = judge(model, demand, samples, evaluations)
     outs, ins = timings(demand, samples, model.target.activities)
-    return Result(settings, demand, samples, evaluations, model.target.activities, datapoints, period, verdict,
-                  notes, outs, ins)
+    return Result(
+        settings, demand, samples, evaluations, model.target.activities, datapoints, period, verdict, notes, outs, ins
+    )
 
 
 def _segments(demand: Demand, end: float) -> list[tuple[float, float, float]]:
@@ -158,20 +184,29 @@ def judge(model: Model, demand: Demand, samples: list[Sample], evaluations: list
     end = samples[-1].t
     notes: list[str] = []
     verdict = "converges"
-    at_max = [e for e in evaluations if e.up_state == ALARM and samples[e.t].desired >= model.target.max_capacity
-              and samples[e.t].healthy >= model.target.max_capacity]
+    at_max = [
+        e
+        for e in evaluations
+        if e.up_state == ALARM
+        and samples[e.t].desired >= model.target.max_capacity
+        and samples[e.t].healthy >= model.target.max_capacity
+    ]
     if at_max:
         verdict = "hits max"
-        notes.append(f"CPU stays at or above {model.up.threshold:g}% with all {model.target.max_capacity} tasks "
-                     f"healthy (first at {fmt(at_max[0].t)}): raise max_scaled_task_count or expect slow answers")
+        notes.append(
+            f"CPU stays at or above {model.up.threshold:g}% with all {model.target.max_capacity} tasks "
+            f"healthy (first at {fmt(at_max[0].t)}): raise max_scaled_task_count or expect slow answers"
+        )
     for start, stop, value in _segments(demand, end):
         inside = [a for a in model.target.activities if start <= a.time < stop]
         signs = [1 if a.new > a.old else -1 for a in inside]
         reversals = sum(1 for a, b in itertools.pairwise(signs) if a != b)
         if reversals >= 2:
             verdict = "oscillates"
-            notes.append(f"demand {value:g} from {fmt(start)}: {reversals} reversals of direction "
-                         f"({' '.join(f'{a.old}->{a.new}' for a in inside)}); widen the gap between the thresholds")
+            notes.append(
+                f"demand {value:g} from {fmt(start)}: {reversals} reversals of direction "
+                f"({' '.join(f'{a.old}->{a.new}' for a in inside)}); widen the gap between the thresholds"
+            )
     last = model.target.activities[-1].time if model.target.activities else 0
     tail = max(model.up_policy.cooldown, model.down_policy.cooldown) + model.down.evaluation_periods * model.down.period
     if verdict == "converges" and end - last < tail and end > demand.last_change:
@@ -191,7 +226,7 @@ def timings(demand: Demand, samples: list[Sample], activities: list[Activity]) -
         inside = [a for a in activities if start <= a.time < stop]
         if not inside:
             continue
-        stretch = samples[int(start):int(stop) + 1]
+        stretch = samples[int(start) : int(stop) + 1]
         if inside[-1].new > previous:
             peak = max(s.desired for s in stretch)
             done = next((s.t for s in stretch if s.healthy >= peak), None)
@@ -199,7 +234,9 @@ def timings(demand: Demand, samples: list[Sample], activities: list[Activity]) -
             outs.append(timing)
         elif inside[-1].new < previous:
             low = min(s.desired for s in stretch)
-            done = next((s.t for s in stretch if s.desired == low and s.running == low and s.t >= inside[-1].time), None)
+            done = next(
+                (s.t for s in stretch if s.desired == low and s.running == low and s.t >= inside[-1].time), None
+            )
             ins.append(Timing(start, done, low, [(f"desired {a.old}->{a.new}", a.time) for a in inside]))
         previous = inside[-1].new
     return outs, ins

@@ -61,27 +61,49 @@ class Stack:
         """SetAlarmState with reason data shaped like CloudWatch's own (recentDatapoints = the threshold), so a
         step policy reading the breach size picks its step bounded by 0, the smallest one."""
         alarm = self.alarm(name)
-        data = json.dumps({"version": "1.0", "statistic": alarm.get("Statistic", "Average"),
-                           "period": alarm.get("Period", 60), "threshold": alarm["Threshold"],
-                           "recentDatapoints": [alarm["Threshold"]]})
-        self.c["cloudwatch"].set_alarm_state(AlarmName=name, StateValue=state, StateReason=reason,
-                                             StateReasonData=data)
+        data = json.dumps(
+            {
+                "version": "1.0",
+                "statistic": alarm.get("Statistic", "Average"),
+                "period": alarm.get("Period", 60),
+                "threshold": alarm["Threshold"],
+                "recentDatapoints": [alarm["Threshold"]],
+            }
+        )
+        self.c["cloudwatch"].set_alarm_state(AlarmName=name, StateValue=state, StateReason=reason, StateReasonData=data)
 
     def snapshot(self, now: float) -> Snapshot:
         up, down = self.alarm(self.names.up_alarm), self.alarm(self.names.down_alarm)
-        services = self.c["ecs"].describe_services(cluster=self.names.cluster, services=[self.names.service])["services"]
+        services = self.c["ecs"].describe_services(cluster=self.names.cluster, services=[self.names.service])[
+            "services"
+        ]
         if not services:
             raise LookupError(f"ECS service {self.names.service} not found in cluster {self.names.cluster}")
         svc = services[0]
-        return Snapshot(now, up["StateValue"], down["StateValue"], self.cpu(up, now), svc["desiredCount"],
-                        svc["runningCount"], svc["pendingCount"], self.healthy(), self.activities())
+        return Snapshot(
+            now,
+            up["StateValue"],
+            down["StateValue"],
+            self.cpu(up, now),
+            svc["desiredCount"],
+            svc["runningCount"],
+            svc["pendingCount"],
+            self.healthy(),
+            self.activities(),
+        )
 
     def cpu(self, alarm: dict[str, Any], now: float) -> float | None:
         """Latest datapoint of the metric the scale-up alarm watches (its own namespace and dimensions)."""
         end = dt.datetime.fromtimestamp(now, dt.UTC)
         points = self.c["cloudwatch"].get_metric_statistics(
-            Namespace=alarm["Namespace"], MetricName=alarm["MetricName"], Dimensions=alarm["Dimensions"],
-            StartTime=end - dt.timedelta(minutes=5), EndTime=end, Period=60, Statistics=["Average"])["Datapoints"]
+            Namespace=alarm["Namespace"],
+            MetricName=alarm["MetricName"],
+            Dimensions=alarm["Dimensions"],
+            StartTime=end - dt.timedelta(minutes=5),
+            EndTime=end,
+            Period=60,
+            Statistics=["Average"],
+        )["Datapoints"]
         if not points:
             return None
         return max(points, key=lambda p: p["Timestamp"])["Average"]
@@ -104,8 +126,11 @@ class Stack:
             return []
         try:
             found = self.c["application-autoscaling"].describe_scaling_activities(
-                ServiceNamespace="ecs", ResourceId=f"service/{self.names.cluster}/{self.names.service}",
-                ScalableDimension="ecs:service:DesiredCount", MaxResults=20)["ScalingActivities"]
+                ServiceNamespace="ecs",
+                ResourceId=f"service/{self.names.cluster}/{self.names.service}",
+                ScalableDimension="ecs:service:DesiredCount",
+                MaxResults=20,
+            )["ScalingActivities"]
         except (ClientError, BotoCoreError) as e:
             self._activities_ok = False
             self.note(f"scaling activities unavailable ({type(e).__name__}); desired-count changes stand in for them")

@@ -22,8 +22,9 @@ Exit codes: 0 expectations met, 1 not met by the deadline, 2 bad input or the st
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="scale-test", description=__doc__, epilog=EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="scale-test", description=__doc__, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("mode", choices=["load", "drill"])
     p.add_argument("--api-url", default=os.environ.get("API_URL"), help="invoke URL (load mode; env API_URL)")
     p.add_argument("--demand", type=float, default=3.5, help="load: task-equivalents of CPU (default 3.5)")
@@ -51,7 +52,9 @@ def main(argv: list[str] | None = None, clients: dict[str, Any] | None = None, c
     try:
         settings = Settings.from_root(args.root, args.var_file)
         if args.mode == "load" and not args.api_url:
-            raise ValueError("load mode needs --api-url (or API_URL): terraform -chdir=terraform/network output -raw invoke_url")
+            raise ValueError(
+                "load mode needs --api-url (or API_URL): terraform -chdir=terraform/network output -raw invoke_url"
+            )
         if args.mode == "load" and not 0 < args.demand <= 100:
             raise ValueError("--demand must be above 0 and at most 100 task-equivalents")
         if not 5 <= args.poll_seconds <= 300:
@@ -59,12 +62,25 @@ def main(argv: list[str] | None = None, clients: dict[str, Any] | None = None, c
         region = args.region or "eu-west-2"
         clients = clients or _clients(region)
         names = Names.from_settings(settings)
-        deadline = args.deadline_minutes if args.deadline_minutes is not None else (
-            args.minutes + 20 if args.mode == "load" else 6)
-        plan = Plan(args.mode, args.demand, args.minutes * 60, deadline * 60, args.poll_seconds, args.expect_max,
-                    args.expect_back_to_min, int(settings["min_task_count"]), int(settings["scale_up_steps"]["small"]),
-                    float(settings["cpu_scale_up_threshold"]), float(settings["cpu_scale_down_threshold"]),
-                    int(settings["max_scaled_task_count"]))
+        deadline = (
+            args.deadline_minutes
+            if args.deadline_minutes is not None
+            else (args.minutes + 20 if args.mode == "load" else 6)
+        )
+        plan = Plan(
+            args.mode,
+            args.demand,
+            args.minutes * 60,
+            deadline * 60,
+            args.poll_seconds,
+            args.expect_max,
+            args.expect_back_to_min,
+            int(settings["min_task_count"]),
+            int(settings["scale_up_steps"]["small"]),
+            float(settings["cpu_scale_up_threshold"]),
+            float(settings["cpu_scale_down_threshold"]),
+            int(settings["max_scaled_task_count"]),
+        )
         stack = Stack(clients, names)
         _find_target_groups(stack)
         load = LoadDriver(args.api_url, http_get) if args.mode == "load" else None
@@ -87,12 +103,12 @@ def main(argv: list[str] | None = None, clients: dict[str, Any] | None = None, c
 
 def _find_target_groups(stack: Stack) -> None:
     """The target groups the service registers its tasks in, as ECS reports them (no names copied here)."""
-    services = stack.c["ecs"].describe_services(cluster=stack.names.cluster,
-                                                services=[stack.names.service])["services"]
+    services = stack.c["ecs"].describe_services(cluster=stack.names.cluster, services=[stack.names.service])["services"]
     # Under the CODE_DEPLOY controller the task sets carry the group each one serves (blue or green).
     holders = [h for s in services for h in [s, *s.get("taskSets", [])]]
-    groups = sorted({lb["targetGroupArn"] for h in holders for lb in h.get("loadBalancers", [])
-                     if lb.get("targetGroupArn")})
+    groups = sorted(
+        {lb["targetGroupArn"] for h in holders for lb in h.get("loadBalancers", []) if lb.get("targetGroupArn")}
+    )
     stack.names.target_groups = groups
     if not groups:
         stack.note("the service reports no target group: healthy = running count")

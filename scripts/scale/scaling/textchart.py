@@ -60,6 +60,8 @@ def render(data: ChartData, width: int = 72, cpu_rows: int = 10) -> str:
             if col + k < width:
                 axis[col + k] = ch
     lines.append("     +" + "".join(axis))
-    lines.append(f"* CPU  ^ scale-up {data.up_threshold:g}%  v scale-down {data.down_threshold:g}%  "
-                 "# healthy  r running  d desired only  U/D alarm in ALARM  | scaling activity")
+    lines.append(
+        f"* CPU  ^ scale-up {data.up_threshold:g}%  v scale-down {data.down_threshold:g}%  "
+        "# healthy  r running  d desired only  U/D alarm in ALARM  | scaling activity"
+    )
     return "\n".join(line.rstrip() for line in lines) + "\n"
