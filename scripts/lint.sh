@@ -20,18 +20,6 @@ venv=${TOOLS_VENV:-$HOME/.cache/fargate-auto-scaled-backend/tools}
 export PATH="/opt/swift/usr/bin:$PATH:$venv/bin"
 
 failed=()
-# Runs one linter; its output is shown only when it fails.
-check() {
-  local name=$1; shift
-  local output
-  if output=$("$@" 2>&1); then
-    log "ok   $name"
-  else
-    log "FAIL $name"
-    printf '%s\n' "$output" >&2
-    failed+=("$name")
-  fi
-}
 
 mapfile -t shell_files < <({ git ls-files '*.sh'; echo .ci/run; } | sort -u)
 check shellcheck shellcheck "${shell_files[@]}"

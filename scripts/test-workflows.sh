@@ -44,18 +44,6 @@ done
 python3 -c 'import pytest, moto, yaml' 2>/dev/null || fatal "python3 lacks pytest, moto or PyYAML"
 
 failed=()
-# Runs one linter; its output is shown only when it fails.
-check() {
-  local name=$1 output
-  shift
-  if output=$("$@" 2>&1); then
-    log "ok   $name"
-  else
-    log "FAIL $name"
-    printf '%s\n' "$output" >&2
-    failed+=("$name")
-  fi
-}
 
 check actionlint actionlint
 check zizmor zizmor --offline --quiet .github
