@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-scale bench deps-test
+.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-aws test-scale bench deps-test
 
 ## run: install what is missing, build release, serve on :3000 (PORT, BASE_PATH, IMAGE override)
 run:
@@ -13,7 +13,7 @@ build:
 	swift build -c release
 
 ## test: everything CI runs, in order from fastest to slowest
-test: deps-test lint test-unit test-http test-terraform test-container test-workflows test-scale
+test: deps-test lint test-unit test-http test-container test-aws test-scale
 
 deps-test:
 	scripts/install-deps.sh test
@@ -35,6 +35,11 @@ test-container:
 
 test-workflows:
 	scripts/test-workflows.sh
+
+## test-aws: test-terraform and test-workflows at the same time (each has its own emulator and scratch
+## directories and mostly keeps one core busy), their logs printed one after the other
+test-aws:
+	scripts/test-parallel.sh test-terraform test-workflows
 
 ## test-scale: the scaling model, scale-sim and the offline rehearsal of scale-test (simulated time)
 test-scale:
