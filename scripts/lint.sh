@@ -14,6 +14,8 @@ USAGE
 
 # shellcheck source=scripts/lib/log.sh
 source "$(dirname "$0")/lib/log.sh"
+# shellcheck source=scripts/lib/check.sh
+source "$(dirname "$0")/lib/check.sh"
 
 cd "$(dirname "$0")/.."
 venv=${TOOLS_VENV:-$HOME/.cache/fargate-auto-scaled-backend/tools}

@@ -18,6 +18,8 @@ USAGE
 
 # shellcheck source=scripts/lib/log.sh
 source "$(dirname "$0")/lib/log.sh"
+# shellcheck source=scripts/lib/check.sh
+source "$(dirname "$0")/lib/check.sh"
 
 pytest_args=()
 while [ $# -gt 0 ]; do

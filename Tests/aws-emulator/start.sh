@@ -15,8 +15,9 @@ Environment:
 USAGE
 }
 
-log() { printf 'aws-emulator: %s\n' "$*" >&2; }
-fatal() { log "error: $*"; exit 1; }
+LOG_NAME=aws-emulator
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "$0")/../../scripts/lib/log.sh"
 
 case "${1:-}" in -h | --help) usage; exit 0 ;; esac
 [ $# -le 1 ] || { usage >&2; exit 2; }

@@ -3,15 +3,9 @@
 # $GITHUB_OUTPUT inside GitHub Actions and to stdout everywhere else, so a script runs the same way locally.
 # Source it; it defines functions only.
 
-# The calling script's name prefixes every log line, so interleaved CI logs say which step spoke.
-PIPELINE_STEP=${PIPELINE_STEP:-$(basename "${BASH_SOURCE[1]:-$0}" .sh)}
-
-log() { printf '%s: %s\n' "$PIPELINE_STEP" "$*" >&2; }
-error() { printf '%s: error: %s\n' "$PIPELINE_STEP" "$*" >&2; }
-fatal() {
-  error "$*"
-  exit 1
-}
+# log, error, fatal: the helpers of every script under scripts/ (lines prefixed with the step's name).
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../lib/log.sh"
 
 # Fails with one message naming every missing variable, instead of stopping at the first.
 require_env() {
