@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-aws test-scale bench deps-test
+.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-aws test-workflow-scripts test-workflow-rehearsals test-scale bench deps-test
 
 ## run: install what is missing, build release, serve on :3000 (PORT, BASE_PATH, IMAGE override)
 run:
@@ -36,10 +36,16 @@ test-container:
 test-workflows:
 	scripts/test-workflows.sh
 
-## test-aws: test-terraform and test-workflows at the same time (each has its own emulator and scratch
-## directories and mostly keeps one core busy), their logs printed one after the other
+## test-aws: test-terraform, the workflow scripts and the workflow rehearsals at the same time (each has its
+## own emulator and scratch directories and mostly keeps one core busy), their logs printed one after another
 test-aws:
-	scripts/test-parallel.sh test-terraform test-workflows
+	scripts/test-parallel.sh test-terraform test-workflow-scripts test-workflow-rehearsals
+
+test-workflow-scripts:
+	scripts/test-workflows.sh --no-rehearsal
+
+test-workflow-rehearsals:
+	scripts/test-workflows.sh --rehearsal-only
 
 ## test-scale: the scaling model, scale-sim and the offline rehearsal of scale-test (simulated time)
 test-scale:

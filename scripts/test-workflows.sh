@@ -5,12 +5,13 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/test-workflows.sh [--no-rehearsal] [-- PYTEST_ARGS...]
+Usage: scripts/test-workflows.sh [--no-rehearsal | --rehearsal-only] [-- PYTEST_ARGS...]
   1. actionlint, zizmor --offline, yamllint (.yamllint.yml) and shellcheck on the workflows and their scripts
   2. pytest Tests/workflows: every scripts/pipeline/*.sh against the AWS emulator, then the rehearsal
      (Init on an empty account, Deploy without and with a change, Destroy; ~6-8 minutes on 2 cores), and the
      faults rehearsal (long Linear deployment, rollback, concurrent deployment, stale lock, unreadable state)
-  --no-rehearsal  skip the rehearsal (the Terraform part), run everything else
+  --no-rehearsal    skip the rehearsals (the Terraform part), run everything else
+  --rehearsal-only  only the two rehearsals (no linters): `make test-aws` runs the halves at the same time
 Needs: aws (CLI), jq, curl, terraform, python3 with pytest, moto and PyYAML, and the linters in TOOLS_VENV
 (scripts/install-deps.sh test installs them).
 USAGE
@@ -21,12 +22,17 @@ source "$(dirname "$0")/lib/log.sh"
 # shellcheck source=scripts/lib/check.sh
 source "$(dirname "$0")/lib/check.sh"
 
-pytest_args=()
+pytest_args=() targets=(Tests/workflows) lint=true
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
     --no-rehearsal)
       pytest_args+=(--ignore=Tests/workflows/test_rehearsal.py --ignore=Tests/workflows/test_rehearsal_faults.py)
+      shift
+      ;;
+    --rehearsal-only)
+      targets=(Tests/workflows/test_rehearsal.py Tests/workflows/test_rehearsal_faults.py)
+      lint=false
       shift
       ;;
     --) shift; pytest_args+=("$@"); break ;;
@@ -47,15 +53,17 @@ python3 -c 'import pytest, moto, yaml' 2>/dev/null || fatal "python3 lacks pytes
 
 failed=()
 
-check actionlint actionlint
-check zizmor zizmor --offline --quiet .github
-check yamllint yamllint --strict -c .yamllint.yml .
-check shellcheck shellcheck -x scripts/pipeline/*.sh scripts/pipeline/lib/*.sh scripts/test-workflows.sh \
-  Tests/workflows/fakes/docker Tests/workflows/fakes/unreadable-state/terraform \
-  Tests/workflows/fakes/noisy-aws/aws
+if [ "$lint" = true ]; then
+  check actionlint actionlint
+  check zizmor zizmor --offline --quiet .github
+  check yamllint yamllint --strict -c .yamllint.yml .
+  check shellcheck shellcheck -x scripts/pipeline/*.sh scripts/pipeline/lib/*.sh scripts/test-workflows.sh \
+    Tests/workflows/fakes/docker Tests/workflows/fakes/unreadable-state/terraform \
+    Tests/workflows/fakes/noisy-aws/aws
+fi
 
-log "pytest Tests/workflows"
-if ! python3 -m pytest -q -p no:cacheprovider Tests/workflows "${pytest_args[@]}"; then
+log "pytest ${targets[*]}"
+if ! python3 -m pytest -q -p no:cacheprovider "${targets[@]}" "${pytest_args[@]}"; then
   failed+=(pytest)
 fi
 
