@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-aws test-workflow-scripts test-workflow-rehearsals test-scale bench deps-test
+.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-aws test-workflow-scripts test-workflow-rehearsal test-workflow-faults test-scale bench deps-test
 
 ## run: install what is missing, build release, serve on :3000 (PORT, BASE_PATH, IMAGE override)
 run:
@@ -36,16 +36,19 @@ test-container:
 test-workflows:
 	scripts/test-workflows.sh
 
-## test-aws: test-terraform, the workflow scripts and the workflow rehearsals at the same time (each has its
+## test-aws: test-terraform, the workflow scripts and each workflow rehearsal at the same time (each has its
 ## own emulator and scratch directories and mostly keeps one core busy), their logs printed one after another
 test-aws:
-	scripts/test-parallel.sh test-terraform test-workflow-scripts test-workflow-rehearsals
+	scripts/test-parallel.sh test-terraform test-workflow-scripts test-workflow-rehearsal test-workflow-faults
 
 test-workflow-scripts:
 	scripts/test-workflows.sh --no-rehearsal
 
-test-workflow-rehearsals:
-	scripts/test-workflows.sh --rehearsal-only
+test-workflow-rehearsal:
+	scripts/test-workflows.sh --only Tests/workflows/test_rehearsal.py
+
+test-workflow-faults:
+	scripts/test-workflows.sh --only Tests/workflows/test_rehearsal_faults.py
 
 ## test-scale: the scaling model, scale-sim and the offline rehearsal of scale-test (simulated time)
 test-scale:

@@ -5,13 +5,14 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/test-workflows.sh [--no-rehearsal | --rehearsal-only] [-- PYTEST_ARGS...]
+Usage: scripts/test-workflows.sh [--no-rehearsal | --only TEST_FILE...] [-- PYTEST_ARGS...]
   1. actionlint, zizmor --offline, yamllint (.yamllint.yml) and shellcheck on the workflows and their scripts
   2. pytest Tests/workflows: every scripts/pipeline/*.sh against the AWS emulator, then the rehearsal
      (Init on an empty account, Deploy without and with a change, Destroy; ~6-8 minutes on 2 cores), and the
      faults rehearsal (long Linear deployment, rollback, concurrent deployment, stale lock, unreadable state)
   --no-rehearsal    skip the rehearsals (the Terraform part), run everything else
-  --rehearsal-only  only the two rehearsals (no linters): `make test-aws` runs the halves at the same time
+  --only TEST_FILE  only this test file (repeatable; no linters): `make test-aws` runs the scripts and each
+                    rehearsal at the same time
 Needs: aws (CLI), jq, curl, terraform, python3 with pytest, moto and PyYAML, and the linters in TOOLS_VENV
 (scripts/install-deps.sh test installs them).
 USAGE
@@ -30,10 +31,12 @@ while [ $# -gt 0 ]; do
       pytest_args+=(--ignore=Tests/workflows/test_rehearsal.py --ignore=Tests/workflows/test_rehearsal_faults.py)
       shift
       ;;
-    --rehearsal-only)
-      targets=(Tests/workflows/test_rehearsal.py Tests/workflows/test_rehearsal_faults.py)
+    --only)
+      # The first --only replaces the whole directory; later ones add to it.
+      if [ "$lint" = true ]; then targets=(); fi
+      targets+=("${2:?--only needs a test file}")
       lint=false
-      shift
+      shift 2
       ;;
     --) shift; pytest_args+=("$@"); break ;;
     *) usage >&2; exit 2 ;;
