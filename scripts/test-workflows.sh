@@ -11,8 +11,7 @@ Usage: scripts/test-workflows.sh [--no-rehearsal | --only TEST_FILE...] [-- PYTE
      (Init on an empty account, Deploy without and with a change, Destroy; ~6-8 minutes on 2 cores), and the
      faults rehearsal (long Linear deployment, rollback, concurrent deployment, stale lock, unreadable state)
   --no-rehearsal    skip the rehearsals (the Terraform part), run everything else
-  --only TEST_FILE  only this test file (repeatable; no linters): `make test-aws` runs the scripts and each
-                    rehearsal at the same time
+  --only TEST_FILE  only this test file (repeatable; no linters), e.g. one rehearsal while working on it
 Needs: aws (CLI), jq, curl, terraform, python3 with pytest, moto and PyYAML, and the linters in TOOLS_VENV
 (scripts/install-deps.sh test installs them).
 USAGE
