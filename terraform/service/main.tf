@@ -154,13 +154,6 @@ resource "aws_lb_target_group" "blue" {
     healthy_threshold   = var.target_health_check.healthy_threshold
     unhealthy_threshold = var.target_health_check.unhealthy_threshold
   }
-
-  lifecycle {
-    precondition {
-      condition     = local.task.stop_timeout_seconds > var.deregistration_delay_seconds
-      error_message = "The task's stopTimeout (task root stop_timeout_seconds) must exceed deregistration_delay_seconds, or ECS kills tasks that are still draining."
-    }
-  }
 }
 
 resource "aws_lb_target_group" "green" {

@@ -10,10 +10,9 @@ override_data {
   target = data.terraform_remote_state.task
   values = {
     outputs = {
-      task_definition_arn  = "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:1"
-      container_name       = "app"
-      container_port       = 3000
-      stop_timeout_seconds = 45
+      task_definition_arn = "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:1"
+      container_name      = "app"
+      container_port      = 3000
     }
   }
 }
@@ -317,12 +316,18 @@ run "codedeploy_blue_green_rolls_back_on_failure_and_5xx" {
   }
 }
 
-run "reject_stop_timeout_not_above_deregistration_delay" {
+# ECS waits for the target to drain (the deregistration delay) before it sends SIGTERM, and only then counts
+# stopTimeout ("Optimize load balancer connection draining parameters for Amazon ECS"): the two are independent,
+# so a drain longer than the task's stop budget is a valid setting.
+run "deregistration_delay_longer_than_stop_timeout" {
   command = plan
   variables {
-    deregistration_delay_seconds = 45
+    deregistration_delay_seconds = 300
   }
-  expect_failures = [aws_lb_target_group.blue]
+  assert {
+    condition     = aws_lb_target_group.blue.deregistration_delay == "300" && aws_lb_target_group.green.deregistration_delay == "300"
+    error_message = "A 300 s drain with the task's 45 s stopTimeout plans."
+  }
 }
 
 run "reject_state_bucket_invalid" {
