@@ -223,7 +223,9 @@ def test_destroy_removes_the_listener_before_either_target_group(stack: Stack) -
         for r in state["resources"]
         if r["mode"] == "managed"
     }
-    groups = {"aws_lb_target_group.blue", "aws_lb_target_group.green"}
+    (target_groups,) = [r for r in state["resources"] if r["type"] == "aws_lb_target_group"]
+    assert sorted(i["index_key"] for i in target_groups["instances"]) == ["blue", "green"]
+    groups = {"aws_lb_target_group.this"}
     assert groups <= dependencies["aws_lb_listener.this"], dependencies["aws_lb_listener.this"]
     for user in ["aws_codedeploy_deployment_group.this", "aws_ecs_service.this"]:
         assert {"aws_lb_listener.this", *groups} <= dependencies[user], (user, dependencies[user])

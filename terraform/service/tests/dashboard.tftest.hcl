@@ -45,7 +45,7 @@ override_resource {
 }
 
 override_resource {
-  target          = aws_lb_target_group.blue
+  target          = aws_lb_target_group.this["blue"]
   override_during = plan
   values = {
     arn        = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-blue/0123456789abcdef"
@@ -55,7 +55,7 @@ override_resource {
 }
 
 override_resource {
-  target          = aws_lb_target_group.green
+  target          = aws_lb_target_group.this["green"]
   override_during = plan
   values = {
     arn        = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-grn/0123456789abcdef"

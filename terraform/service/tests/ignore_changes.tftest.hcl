@@ -49,14 +49,14 @@ override_resource {
 }
 
 override_resource {
-  target = aws_lb_target_group.blue
+  target = aws_lb_target_group.this["blue"]
   values = {
     arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-blue/0123456789abcdef"
   }
 }
 
 override_resource {
-  target = aws_lb_target_group.green
+  target = aws_lb_target_group.this["green"]
   values = {
     arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-green/0123456789abcdef"
   }
