@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 @dataclass
 class LoadResult:
     """statuses: answers by HTTP status. failed: requests sent whose answer never came whole, by how
-    (reset, EOF, timeout): a client would have seen an error. refused: connects refused (nothing sent).
-    connects: connections opened, reconnects included. closed_after_answer: answers with
-    `Connection: close`, after which the client opened a new connection."""
+    (reset, EOF, timeout): a client would have seen an error; failed_new: the same for the first request
+    of a connection (one a proxy in front accepted but could not pass on lands here), failure_times: when
+    each failure was seen (time.monotonic). refused: connects refused (nothing sent). connects:
+    connections opened, reconnects included. closed_after_answer: answers with `Connection: close`, after
+    which the client opened a new connection."""
 
     statuses: Counter = field(default_factory=Counter)
     failed: Counter = field(default_factory=Counter)
+    failed_new: Counter = field(default_factory=Counter)
+    failure_times: list = field(default_factory=list)
     refused: int = 0
     connects: int = 0
     closed_after_answer: int = 0
@@ -32,7 +36,7 @@ class LoadResult:
 
     def errors(self) -> int:
         """Failed requests plus answers other than 200."""
-        return sum(self.failed.values()) + self.answered - self.statuses[200]
+        return sum(self.failed.values()) + sum(self.failed_new.values()) + self.answered - self.statuses[200]
 
 
 class _Client:
@@ -41,6 +45,7 @@ class _Client:
         self.buffer = b""
         self.sent_at = None  # set while a request is waiting for its answer
         self.done = 0
+        self.on_socket = 0  # answers on the current connection
         self.retry_at = 0.0
 
 
@@ -91,11 +96,12 @@ def run(
             sel.unregister(c.sock)
             c.sock.close()
             c.sock = None
-        c.buffer, c.sent_at = b"", None
+        c.buffer, c.sent_at, c.on_socket = b"", None, 0
 
     def fail(c, how):
         if c.sent_at is not None:
-            result.failed[how] += 1
+            (result.failed if c.on_socket else result.failed_new)[how] += 1
+            result.failure_times.append(time.monotonic())
         close(c)
 
     def connect(c):
@@ -161,6 +167,7 @@ def run(
                 total, status, closes = parsed
                 result.statuses[status] += 1
                 c.done += 1
+                c.on_socket += 1
                 c.buffer, c.sent_at = c.buffer[total:], None
                 if closes:
                     result.closed_after_answer += 1

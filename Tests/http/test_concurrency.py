@@ -39,6 +39,6 @@ def test_256_kept_alive_connections_are_all_answered(server):
     request is answered 200, none fails or is refused, and no connection is dropped on the way. Correctness
     only; `make reliability` measures the latency at this and larger counts."""
     result = keepalive.run(server.port, 256, requests_each=20, seconds=120)
-    assert result.failed == {} and result.refused == 0, result
+    assert result.failed == {} and result.failed_new == {} and result.refused == 0, result
     assert result.statuses == {200: 256 * 20}, result
     assert result.connects == 256, result

@@ -176,7 +176,9 @@ def run(s: dict, scheduling: str, nofile: int) -> list:
             log(f"faults (container {image})")
             container_env = {**env, "IMAGE": image, "BASE_PATH": "dev"}
             rows += faults.rows(
-                lambda: targets.Container(image, container_env), targets.Container.kind, s["stop_connections"]
+                lambda: targets.Container(image, container_env),
+                targets.Container.kind,
+                s["stop_connections"],
             )
     if "stress" in only:
         log(f"/dev/host during 100 % stress for {s['stress_seconds']} s")
