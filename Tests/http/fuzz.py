@@ -221,8 +221,9 @@ class Answer:
         return "0.9" if self.status == 0.9 else str(int(self.status))
 
 
-def _parse(data: bytes, eof: bool):
-    """(status, content type, body) of the first final response in data, or None if incomplete."""
+def _parse(data: bytes, eof: bool, head_request: bool = False):
+    """(status, content type, body) of the first final response in data, or None if incomplete. The answer
+    to a HEAD request ends with its header."""
     if not data.startswith(b"HTTP/"):
         return (0.9, None, data) if eof and data else None
     while True:
@@ -242,7 +243,10 @@ def _parse(data: bytes, eof: bool):
         if 100 <= status < 200:
             data = rest
             continue
-        length = int(headers.get(b"content-length", -1))
+        try:
+            length = 0 if head_request else int(headers.get(b"content-length", -1))
+        except ValueError:
+            length = -1  # read to the end
         if length < 0:
             return (status, headers.get(b"content-type"), rest) if eof else None
         if len(rest) < length:
@@ -262,12 +266,7 @@ def send(port: int, data: bytes, timeout: float = 12.0) -> Answer:
         except OSError:
             pass  # the server may answer and close before reading everything: read what it said
         eof = False
-        while not eof:
-            parsed = _parse(received, eof=False)
-            if parsed and not head_request:
-                break
-            if head_request and b"\r\n\r\n" in received and not received.startswith(b"HTTP/1.1 100 "):
-                break
+        while not eof and _parse(received, eof=False, head_request=head_request) is None:
             left = deadline - time.monotonic()
             if left <= 0:
                 return Answer(None, None, received, head_request, hung=True)
@@ -280,9 +279,7 @@ def send(port: int, data: bytes, timeout: float = 12.0) -> Answer:
                 chunk = b""
             eof = not chunk
             received += chunk
-    parsed = _parse(received, eof=True)
+    parsed = _parse(received, eof=True, head_request=head_request)
     if parsed is None:
         return Answer(None, None, received, head_request)
-    if head_request and parsed[0] != 0.9:
-        return Answer(parsed[0], parsed[1], b"", head_request)
     return Answer(parsed[0], parsed[1], parsed[2], head_request)

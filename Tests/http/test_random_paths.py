@@ -42,3 +42,11 @@ def test_malformed_requests_never_give_a_5xx_or_html(server):
     # Most malformed requests are answered (a 400 JSON); only a few end in a close without one.
     assert answered >= 250, f"seed {seed}: only {answered} of 300 answered"
     get(server.port, "/dev/stress-cpu/0/1")
+
+
+def test_fuzz_reads_a_head_answer_after_100_continue(server):
+    """fuzz.send stops at the end of a HEAD answer's header, also after an interim 100 Continue, rather than
+    waiting for a body that never comes and calling a kept-alive connection a hang."""
+    raw = b"HEAD /dev/host HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n\r\n"
+    answer = fuzz.send(server.port, raw, timeout=3)
+    assert (answer.label, answer.faults()) == ("200", []), answer
