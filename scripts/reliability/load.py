@@ -45,7 +45,7 @@ def sweep(make_target, levels, rounds: int, seconds: float) -> list:
         p99 = statistics.median(r.p99_ms for r in runs)
         errors = sum(r.errors for r in runs)
         rps = statistics.median(r.rps for r in runs)
-        error_text = "0 errors" if not errors else "; ".join(r.error_text() for r in runs if r.errors)
+        error_text = wrk.combined(runs).error_text()
         ok = errors == 0 and (not has_goal or p99 <= SWEEP_P99_GOAL_MS)
         rows.append(judged(what, goal, f"p99 {p99:.1f} ms, {rps:,.0f} req/s, {error_text}", ok))
     return rows

@@ -202,9 +202,16 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     started = datetime.now(UTC)
     load_before = os.getloadavg()
-    with CpuGroup(os.environ.get("RELIABILITY_CPU_GROUP", "auto") != "off") as group:
-        log(f"scheduling: {group.description}")
-        rows = run(s, group.description, soft)
+    try:
+        with CpuGroup(os.environ.get("RELIABILITY_CPU_GROUP", "auto") != "off") as group:
+            log(f"scheduling: {group.description}")
+            rows = run(s, group.description, soft)
+    except OSError as e:
+        # Each row reports its own failures; this is the set-up around them (the CPU cgroup).
+        print(
+            f"reliability: set-up failed: {e} (RELIABILITY_CPU_GROUP=off runs without the CPU cgroup)", file=sys.stderr
+        )
+        return 2
     load_after = os.getloadavg()
     header = [
         f"`make reliability` {started:%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} CPUs, revision "

@@ -2,6 +2,7 @@
 every kind of error wrk counts (connect, read, write, timeout, non-2xx/3xx answers)."""
 
 import json
+import statistics
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,16 @@ class WrkResult:
         if self.status:
             parts.append(f"{self.status:,} non-2xx")
         return f"{self.errors:,} errors (" + ", ".join(parts) + ")"
+
+
+def combined(runs) -> WrkResult:
+    """Several runs as one: counts summed, latencies the medians of the runs' figures."""
+    counts = ("requests", "seconds", "connect", "read", "write", "status", "timeout")
+    latencies = ("p50_ms", "p99_ms", "max_ms")
+    return WrkResult(
+        **{k: sum(getattr(r, k) for r in runs) for k in counts},
+        **{k: statistics.median(getattr(r, k) for r in runs) for k in latencies},
+    )
 
 
 def start(port: int, connections: int, seconds: float, path: str = "/dev/host") -> subprocess.Popen:
