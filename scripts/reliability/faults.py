@@ -37,7 +37,9 @@ def stop_under_load(target, connections: int):
     with exit 0 in time. The clients then reconnect, and keep reconnecting until nginx closes its port at the
     end of the lame duck: a new connection caught in that moment (still in the listen queue, or, in the
     container, accepted by docker-proxy) is reset or closed unanswered. Those are counted and shown, not
-    judged: the ALB opens no new connections to a task it has deregistered."""
+    judged: "The load balancer stops sending requests to targets that are deregistering" (Elastic Load
+    Balancing API Reference, DeregisterTargets), and ECS deregisters a task before it sends SIGTERM. A stop
+    without that drain (StopTask, a failed health check) can meet them: the count says how many."""
     what = f"SIGTERM under {connections} kept-alive connections ({target.kind})"
     goal = f"0 failures on kept connections, exit 0 within {STOP_BOUND_S:.0f} s; resets counted"
     stop = threading.Event()
