@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-aws test-scale bench deps-test
+.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-aws test-scale bench reliability deps-test
 
 ## run: install what is missing, build release, serve on :3000 (PORT, BASE_PATH, IMAGE override)
 run:
@@ -50,3 +50,8 @@ test-scale:
 ## bench: wrk against nginx+FastCGI and an nginx-only baseline, plus the stress accuracy table
 bench:
 	scripts/bench.sh
+
+## reliability: issue 11's table (sweep, 1,024 connections, soak, slowloris, flood, fuzz, faults, stress) with
+## PASS/FAIL per goal, against `make run` (and the container when an engine answers); not part of `make test`
+reliability:
+	scripts/reliability.sh

@@ -3,6 +3,7 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import keepalive
 from httpsupport import get
 
 
@@ -31,3 +32,13 @@ def test_keepalive_connections_serve_many_requests(server):
             assert r.status == 200
     finally:
         conn.close()
+
+
+def test_256_kept_alive_connections_are_all_answered(server):
+    """256 clients at once, each on one kept-alive connection for 20 requests, as the ALB holds them: every
+    request is answered 200, none fails or is refused, and no connection is dropped on the way. Correctness
+    only; `make reliability` measures the latency at this and larger counts."""
+    result = keepalive.run(server.port, 256, requests_each=20, seconds=120)
+    assert result.failed == {} and result.failed_new == {} and result.refused == 0, result
+    assert result.statuses == {200: 256 * 20}, result
+    assert result.connects == 256, result
