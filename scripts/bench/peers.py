@@ -93,6 +93,15 @@ class Peer:
 
     def start(self) -> "Peer":
         self.backend = self.start_backend()
+        # nginx starts once the backend listens, so no request meets a missing socket (a logged 502).
+        socket_path = self.dir / "fcgiapp.sock"
+        deadline = time.monotonic() + 15
+        while not socket_path.exists():
+            if self.backend.poll() is not None:
+                raise SystemExit(f"bench: {self.name} exited with {self.backend.returncode}")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"bench: {self.name} did not create {socket_path} within 15 s")
+            time.sleep(0.05)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.nginx = subprocess.Popen(
             [nginx, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf"), "-e", "stderr", "-g", "daemon off;"],
