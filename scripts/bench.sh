@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# `make bench`: wrk against /dev/host through nginx + FastCGI and against nginx alone (same run, same
-# worker settings), then the stress accuracy table. Prints figures against the targets; never fails on
+# `make bench`: wrk against /dev/host through nginx + FastCGI, its peers (PHP-FPM, a C libfcgi responder)
+# and nginx alone (same run, same nginx settings), then the stress accuracy table. Prints figures against the targets; never fails on
 # them (timing belongs here, not in `make test`).
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 Usage: scripts/bench.sh
-Installs wrk if missing, builds FCGIApp (release) and runs scripts/bench/bench.py.
+Installs wrk, PHP-FPM and gcc if missing, builds FCGIApp (release) and runs scripts/bench/bench.py.
 Environment:
   BENCH_ROUNDS (5), BENCH_SECONDS (5), BENCH_CONNECTIONS (64), BENCH_STRESS_SECONDS (5; 0 skips the stress table)
+  BENCH_PEERS (php,c): peers measured in the same run behind the same nginx settings; empty for none
   BENCH_CPU_GROUP (auto): run everything in one CPU cgroup as a container does; off keeps the sessions
   as started (with autogroups the SCHED_IDLE stress then competes with nginx and wrk as a group)
   NGINX_WORKER_PROCESSES, NGINX_UPSTREAM_KEEPALIVE, FCGI_WORKERS, NGINX_WORKER_CONNECTIONS, FCGI_BACKLOG,

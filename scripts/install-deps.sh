@@ -7,7 +7,8 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/install-deps.sh PROFILE
   run    nginx and libfcgi-dev: what `make run` needs besides the Swift toolchain
-  bench  run + wrk
+  bench  run + wrk, and the peers `make bench` compares with: PHP-FPM (php8.2-fpm, php8.2-opcache) and
+         gcc (the C libfcgi responder is compiled at bench time)
   test   run + shellcheck, yamllint, Docker engine, docker-compose, debootstrap, tini, jq,
          pytest, moto and the AWS CLI (system Python) and the offline linters (a private virtualenv)
 Environment:
@@ -22,7 +23,7 @@ source "$(dirname "$0")/lib/log.sh"
 case "$1" in
   -h|--help) usage; exit 0 ;;
   run) apt_packages=(libfcgi-dev pkg-config gettext-base) ;;
-  bench) apt_packages=(libfcgi-dev pkg-config gettext-base wrk) ;;
+  bench) apt_packages=(libfcgi-dev pkg-config gettext-base wrk php8.2-fpm php8.2-opcache gcc libc6-dev) ;;
   test) apt_packages=(libfcgi-dev pkg-config gettext-base shellcheck yamllint debootstrap tini jq) ;;
   *) usage >&2; exit 2 ;;
 esac

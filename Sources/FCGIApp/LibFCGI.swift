@@ -55,7 +55,10 @@ final class FastCGIConnection: FastCGIExchange {
   }
 
   func parameter(_ name: String) -> String? {
-    guard let value = FCGX_GetParam(name, request.pointee.envp) else { return nil }
+    // withCString lends the name's own bytes (copied to the stack for a small string); passing the
+    // String straight to C built a heap copy (utf8CString) for each of the three lookups per request.
+    let envp = request.pointee.envp
+    guard let value = name.withCString({ FCGX_GetParam($0, envp) }) else { return nil }
     return String(cString: value)
   }
 

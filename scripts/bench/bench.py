@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""`make bench`: /dev/host through nginx + FastCGI + FCGIApp against nginx alone, then stress accuracy.
+"""`make bench`: /dev/host through nginx + FastCGI + FCGIApp against its peers and nginx alone, then stress.
 
-Run by scripts/bench.sh (which installs wrk and builds the release binary). Both servers run at the same
-time with the same worker settings; wrk -t1 -c64 alternates between them for several rounds and the
+Run by scripts/bench.sh (which installs wrk, PHP-FPM and gcc and builds the release binary). Every server
+runs at the same time with the same nginx settings: FCGIApp, the peers (PHP-FPM and a C libfcgi responder,
+peers.py) and the baseline (nginx alone). wrk -t1 -c64 takes turns between them for several rounds and the
 medians are printed next to the targets. Timing is not asserted: this prints, `make test` asserts.
 """
 
+import json
 import os
 import re
 import resource
@@ -21,12 +23,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Tests" / "http"))
 from cpugroup import CpuGroup  # noqa: E402  (scripts/bench/, this script's directory)
 from httpsupport import REPO, Server, cpu_seconds, descendants, free_port, get  # noqa: E402
+from peers import CResponder, PeerRefused, PhpFpm, answer_problems  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 STRESS_WINDOW = float(os.environ.get("BENCH_STRESS_SECONDS", "5"))  # 0 skips the stress table
 CPU_GROUP = os.environ.get("BENCH_CPU_GROUP", "auto") != "off"  # see cpugroup.py
+PEERS = {"php": PhpFpm, "c": CResponder}
+# Which peers get a row (comma-separated names of PEERS; empty for none).
+PEER_NAMES = [name for name in os.environ.get("BENCH_PEERS", "php,c").split(",") if name]
 # Sizing settings passed to the entrypoint (and mirrored in the baseline) when set.
 SETTINGS = (
     "NGINX_WORKER_PROCESSES",
@@ -98,6 +104,14 @@ def rss_mb(pid: int) -> float:
     return kb / 1024
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages divided among the processes sharing them, so a pool of processes
+    (PHP-FPM's children) is not counted once per child for its shared code."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        kb = next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+    return kb / 1024
+
+
 class Baseline:
     """nginx alone, from scripts/bench/nginx-baseline.conf.template."""
 
@@ -155,17 +169,18 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measured_round(port: int, pids, app_pid=None) -> dict:
-    """A wrk run plus CPU figures: the servers' CPU per 10k requests, and how busy other processes kept
-    the machine (everything but the servers and wrk), which is the noise on a shared machine."""
-    before, app_before = tree_cpu(pids), tree_cpu([app_pid] if app_pid else [])
+def measured_round(port: int, pids, backend_pids=()) -> dict:
+    """A wrk run plus CPU figures: the servers' CPU per 10k requests (all of them, and the backend's), and
+    how busy other processes kept the machine (everything but the servers and wrk), which is the noise on a
+    shared machine."""
+    before, app_before = tree_cpu(pids), tree_cpu(backend_pids)
     wrk_before, (idle0, total0, steal0) = children_cpu(), machine_times()
     result = wrk(port)
     idle1, total1, steal1 = machine_times()
     servers = tree_cpu(pids) - before
     per_10k = 10_000 / max(1, result["requests"])
     result["cpu_per_10k"] = servers * per_10k
-    result["app_cpu_per_10k"] = (tree_cpu([app_pid] if app_pid else []) - app_before) * per_10k
+    result["app_cpu_per_10k"] = (tree_cpu(backend_pids) - app_before) * per_10k
     jiffy = os.sysconf("SC_CLK_TCK")
     busy = (total1 - total0 - (idle1 - idle0)) / jiffy
     others = busy - servers - (children_cpu() - wrk_before)
@@ -217,11 +232,57 @@ def main() -> int:
         return run()
 
 
+class Row:
+    """One line of the throughput table: the port wrk loads, the processes whose CPU counts (nginx and
+    backend), the backend's own processes (CPU and memory), and the rounds measured so far."""
+
+    def __init__(self, name: str, port: int, pids, backend_pids):
+        self.name, self.port, self.pids, self.backend_pids = name, port, pids, backend_pids
+        self.runs = []
+
+    def measure(self) -> dict:
+        backend = self.backend_pids() if self.backend_pids else []
+        self.runs.append(measured_round(self.port, self.pids(), backend))
+        return self.runs[-1]
+
+    def median(self, key: str) -> float:
+        return statistics.median(r[key] for r in self.runs)
+
+    def memory(self) -> tuple:
+        """(RSS, PSS) of the backend's processes in MB, summed."""
+        pids = self.backend_pids() if self.backend_pids else []
+        return sum(rss_mb(p) for p in pids), sum(pss_mb(p) for p in pids)
+
+
+def start_peers(server: Server, workers: int, body: bytes) -> tuple:
+    """Starts each peer of PEER_NAMES behind a copy of the server's nginx configuration, and keeps those
+    whose /dev/host answer is FCGIApp's. Returns (started peers, refusals as text)."""
+    image = json.loads(body)["imageUri"]
+    started, refused = [], []
+    for name in PEER_NAMES:
+        if name not in PEERS:
+            raise SystemExit(f"bench: unknown peer {name!r} in BENCH_PEERS (known: {', '.join(PEERS)})")
+        peer = PEERS[name](server.runtime_dir, workers, image)
+        try:
+            peer.start()
+            problems = answer_problems(body, get(peer.port, "/dev/host"))
+            if problems:
+                raise PeerRefused("its /dev/host answer differs from FCGIApp's: " + "; ".join(problems))
+            peer.check()
+        except (PeerRefused, SystemExit, OSError, ValueError, subprocess.CalledProcessError) as error:
+            refused.append(f"{peer.name}: no row, {error}")
+            peer.stop()
+            continue
+        started.append(peer)
+    return started, refused
+
+
 def run() -> int:
     env = {name: os.environ[name] for name in SETTINGS if os.environ.get(name)}
     env.update({"NGINX_STRESS_RATE": "100r/s", "NGINX_STRESS_BURST": "100"})
     server = Server(env=env).start()
     baseline = None
+    peers = []
     try:
         rendered = (server.runtime_dir / "nginx.conf").read_text()
         settings = {
@@ -235,49 +296,75 @@ def run() -> int:
         rss_start = rss_mb(app)
         body = get(server.port, "/dev/host").body
         baseline = Baseline(body, settings)
-        app_pids = [app, server.nginx_master_pid(), *descendants(server.nginx_master_pid())]
+        peers, refused = start_peers(server, int(settings["FCGI_WORKERS"]), body)
         log("settings: " + " ".join(f"{k}={v}" for k, v in settings.items()))
         log(f"{ROUNDS} rounds of wrk -t1 -c{CONNECTIONS} -d{DURATION}s, body {len(body)} bytes")
+        for line in refused:
+            log(line)
 
-        wrk(server.port, 2)  # warm-up: connections, thread stacks, page cache
-        wrk(baseline.port, 2)
-        app_runs, base_runs = [], []
+        nginx = server.nginx_master_pid()
+        ours = Row("nginx + FCGIApp (Swift)", server.port, lambda: [app, nginx, *descendants(nginx)], lambda: [app])
+        rows = [ours] + [Row(f"nginx + {p.name}", p.port, p.pids, p.backend_pids) for p in peers]
+        base = Row("nginx alone (baseline)", baseline.port, baseline.pids, None)
+        for row in (*rows, base):
+            wrk(row.port, 2)  # warm-up: connections, thread stacks, page cache
         for i in range(ROUNDS):
-            base_runs.append(measured_round(baseline.port, baseline.pids()))
-            app_runs.append(measured_round(server.port, app_pids, app))
+            for row in (base, *rows):
+                row.measure()
             log(
-                f"round {i + 1}: app {app_runs[-1]['rps']:.0f} req/s p99 {app_runs[-1]['p99']:.2f} ms, "
-                f"baseline {base_runs[-1]['rps']:.0f} req/s; other processes "
-                f"{app_runs[-1]['others_pct']:.0f}% / {base_runs[-1]['others_pct']:.0f}% of the machine, steal "
-                f"{app_runs[-1]['steal_pct']:.1f}% / {base_runs[-1]['steal_pct']:.1f}%"
+                f"round {i + 1}: "
+                + ", ".join(f"{r.name.removeprefix('nginx + ')} {r.runs[-1]['rps']:.0f} req/s" for r in (*rows, base))
+                + f"; other processes {max(r.runs[-1]['others_pct'] for r in (*rows, base)):.0f}% of the machine"
+                + f" at most, steal {max(r.runs[-1]['steal_pct'] for r in (*rows, base)):.1f}%"
             )
+        for row, peer in zip(rows[1:], peers, strict=True):
+            errors = sum(r["non2xx"] for r in row.runs)
+            if errors or any(r["socket_errors"] for r in row.runs):
+                refused.append(f"{peer.name}: no row, {errors} non-2xx answers or socket errors under load")
+                rows.remove(row)
         time.sleep(1.0)
         rss_idle = rss_mb(app)
 
-        def med(runs, key):
-            return statistics.median(r[key] for r in runs)
-
-        ratio = statistics.median(a["rps"] / b["rps"] for a, b in zip(app_runs, base_runs, strict=True))
         print()
-        print(f"Throughput (medians of {ROUNDS} rounds, wrk -t1 -c{CONNECTIONS} -d{DURATION}s, loopback)")
-        print(f"  {'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU s/10k':>10}")
-        for name, runs in (("nginx + FastCGI /dev/host", app_runs), ("nginx alone (baseline)", base_runs)):
+        print(
+            f"Throughput (medians of {ROUNDS} rounds, wrk -t1 -c{CONNECTIONS} -d{DURATION}s, loopback; every "
+            "FastCGI row behind the same nginx settings)"
+        )
+        print(
+            f"  {'':34} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'CPU s/10k':>10} {'backend':>8} "
+            f"{'RSS MB':>7} {'PSS MB':>7} {'ratio':>6}"
+        )
+        for row in (*rows, base):
+            ratio = statistics.median(a["rps"] / b["rps"] for a, b in zip(row.runs, base.runs, strict=True))
+            backend = f"{row.median('app_cpu_per_10k'):8.3f}" if row.backend_pids else f"{'':8}"
+            memory = "{:7.1f} {:7.1f}".format(*row.memory()) if row.backend_pids else f"{'':15}"
             print(
-                f"  {name:28} {med(runs, 'rps'):9.0f} {med(runs, 'p50'):8.2f} {med(runs, 'p99'):8.2f} "
-                f"{med(runs, 'cpu_per_10k'):10.3f}"
+                f"  {row.name:34} {row.median('rps'):9.0f} {row.median('p50'):7.2f} {row.median('p99'):7.2f} "
+                f"{row.median('cpu_per_10k'):10.3f} {backend} {memory} {ratio:6.2f}"
             )
         print(
-            f"  of which the app: {med(app_runs, 'app_cpu_per_10k'):.3f} CPU s/10k; other processes used "
-            f"{med(app_runs + base_runs, 'others_pct'):.0f}% of the machine (noise), steal "
-            f"{med(app_runs + base_runs, 'steal_pct'):.1f}%"
+            "  CPU s/10k: nginx + backend per 10,000 requests; backend: the backend alone; RSS/PSS: the backend's "
+            "processes after the load"
         )
+        for line in refused:
+            print(f"  {line}")
+        every_run = [r for row in (*rows, base) for r in row.runs]
+        print(
+            f"  other processes used {statistics.median(r['others_pct'] for r in every_run):.0f}% of the machine "
+            f"(noise), steal {statistics.median(r['steal_pct'] for r in every_run):.1f}%"
+        )
+        ratio = statistics.median(a["rps"] / b["rps"] for a, b in zip(ours.runs, base.runs, strict=True))
         print(f"  ratio to baseline: {ratio:.2f}  (target >= {TARGET_RATIO:.2f}: {verdict(ratio >= TARGET_RATIO)})")
-        p99 = med(app_runs, "p99")
+        p99 = ours.median("p99")
         print(f"  /dev/host p99: {p99:.2f} ms  (target <= {TARGET_P99_MS:.0f} ms: {verdict(p99 <= TARGET_P99_MS)})")
         print(
             f"  app RSS: {rss_start:.1f} MB at start, {rss_idle:.1f} MB idle after the load  "
             f"(target <= {TARGET_RSS_MB:.0f} MB: {verdict(rss_idle <= TARGET_RSS_MB)})"
         )
+        for peer in peers:
+            peer.stop()  # before the stress table: idle peers would only add noise
+        peers = []
+        app_pids = ours.pids()
 
         if STRESS_WINDOW <= 0:
             return 0
@@ -294,7 +381,7 @@ def run() -> int:
             )
         get(server.port, f"/dev/stress-cpu/100/{DURATION + 10}")
         time.sleep(1.0)
-        during = measured_round(server.port, app_pids, app)
+        during = measured_round(server.port, app_pids, [app])
         get(server.port, "/dev/stress-cpu/0/1")
         print(
             f"  /dev/host during 100% stress: {during['rps']:.0f} req/s, p50 {during['p50']:.2f} ms, "
@@ -303,6 +390,8 @@ def run() -> int:
             f"other processes {during['others_pct']:.0f}% of the machine"
         )
     finally:
+        for peer in peers:
+            peer.stop()
         if baseline:
             baseline.stop()
         server.stop()

@@ -61,21 +61,28 @@ extension Response {
   package func serialized(includeBody: Bool = true) -> [UInt8] {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(96 + (includeBody ? body.count : 0))
-    bytes.append(contentsOf: "Status: ".utf8)
-    bytes.append(contentsOf: String(status.code).utf8)
+    // The constant parts are byte arrays made once: appending one is a copy, where appending a
+    // String's UTF-8 view walked it (callgrind: a third of this function's instructions).
+    bytes.append(contentsOf: Self.statusPrefix)
+    bytes.appendDecimal(Int64(status.code))
     bytes.append(UInt8(ascii: " "))
     bytes.append(contentsOf: status.reason.utf8)
-    bytes.append(contentsOf: "\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
-    bytes.append(contentsOf: String(body.count).utf8)
-    bytes.append(contentsOf: "\r\n".utf8)
+    bytes.append(contentsOf: Self.jsonHeaders)
+    bytes.appendDecimal(Int64(body.count))
+    bytes.append(contentsOf: Self.lineEnd)
     for header in headers {
       bytes.append(contentsOf: header.name.utf8)
       bytes.append(contentsOf: ": ".utf8)
       bytes.append(contentsOf: header.value.utf8)
-      bytes.append(contentsOf: "\r\n".utf8)
+      bytes.append(contentsOf: Self.lineEnd)
     }
-    bytes.append(contentsOf: "\r\n".utf8)
+    bytes.append(contentsOf: Self.lineEnd)
     if includeBody { bytes.append(contentsOf: body) }
     return bytes
   }
+
+  private static let statusPrefix = Array("Status: ".utf8)
+  private static let jsonHeaders = Array(
+    "\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
+  private static let lineEnd = Array("\r\n".utf8)
 }

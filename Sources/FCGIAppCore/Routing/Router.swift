@@ -13,6 +13,8 @@ package struct Router: Sendable {
   package let basePath: String
   /// The largest accepted `{seconds}`.
   package let maxStressSeconds: Int
+  /// `/{basePath}/host`, the path of the hot route, as bytes.
+  private let hostPath: [UInt8]
 
   /// Creates a router.
   /// - Parameters:
@@ -21,6 +23,7 @@ package struct Router: Sendable {
   package init(basePath: String, maxStressSeconds: Int) {
     self.basePath = basePath
     self.maxStressSeconds = maxStressSeconds
+    self.hostPath = Array("/\(basePath)/host".utf8)
   }
 
   /// Matches a request path.
@@ -29,7 +32,17 @@ package struct Router: Sendable {
   ///   - pathInfo: the FastCGI `PATH_INFO` parameter.
   /// - Returns: the route, or a 404 (no such resource) or 400 (bad stress parameters) error.
   package func route(scriptName: String, pathInfo: String) -> Result<Route, HTTPError> {
-    route(path: scriptName + pathInfo)
+    // The hot path, `/{base}/host` however nginx splits it, is compared in place: the full match below
+    // builds the joined path and an array of its segments for every request.
+    let script = scriptName.utf8
+    let info = pathInfo.utf8
+    if script.count + info.count == hostPath.count,
+      script.elementsEqual(hostPath[..<script.count]),
+      info.elementsEqual(hostPath[script.count...])
+    {
+      return .success(.host)
+    }
+    return route(path: scriptName + pathInfo)
   }
 
   /// Matches a full request path.

@@ -60,19 +60,19 @@ extension UTCTimestamp {
     let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
     let secondOfDay = seconds - days * 86_400
     let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
-    Self.appendDigits(year, width: 4, to: &bytes)
+    bytes.appendDecimal(year, minimumDigits: 4)
     bytes.append(UInt8(ascii: "-"))
-    Self.appendDigits(month, width: 2, to: &bytes)
+    bytes.appendDecimal(month, minimumDigits: 2)
     bytes.append(UInt8(ascii: "-"))
-    Self.appendDigits(day, width: 2, to: &bytes)
+    bytes.appendDecimal(day, minimumDigits: 2)
     bytes.append(UInt8(ascii: "T"))
-    Self.appendDigits(secondOfDay / 3600, width: 2, to: &bytes)
+    bytes.appendDecimal(secondOfDay / 3600, minimumDigits: 2)
     bytes.append(UInt8(ascii: ":"))
-    Self.appendDigits(secondOfDay / 60 % 60, width: 2, to: &bytes)
+    bytes.appendDecimal(secondOfDay / 60 % 60, minimumDigits: 2)
     bytes.append(UInt8(ascii: ":"))
-    Self.appendDigits(secondOfDay % 60, width: 2, to: &bytes)
+    bytes.appendDecimal(secondOfDay % 60, minimumDigits: 2)
     bytes.append(UInt8(ascii: "."))
-    Self.appendDigits(nanoseconds / 1_000_000, width: 3, to: &bytes)
+    bytes.appendDecimal(nanoseconds / 1_000_000, minimumDigits: 3)
     bytes.append(UInt8(ascii: "Z"))
   }
 
@@ -90,25 +90,5 @@ extension UTCTimestamp {
     let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
     let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     return (year, month, day)
-  }
-
-  /// Appends a non-negative number zero-padded to `width` digits (wider numbers keep all digits),
-  /// writing in place so formatting allocates nothing beyond the buffer.
-  private static func appendDigits(_ value: Int64, width: Int, to bytes: inout [UInt8]) {
-    let value = max(value, 0)
-    var count = 1
-    var probe = value
-    while probe >= 10 {
-      probe /= 10
-      count += 1
-    }
-    bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(count, width)))
-    var rest = value
-    var index = bytes.count - 1
-    while rest > 0 {
-      bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-      rest /= 10
-      index -= 1
-    }
   }
 }

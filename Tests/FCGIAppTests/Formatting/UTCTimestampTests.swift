@@ -12,6 +12,7 @@ final class UTCTimestampTests: XCTestCase {
       (4_107_542_399, 999_000_000, "2100-02-28T23:59:59.999Z"),
       (-1, 0, "1969-12-31T23:59:59.000Z"),
       (253_402_300_799, 0, "9999-12-31T23:59:59.000Z"),
+      (253_402_300_800, 0, "10000-01-01T00:00:00.000Z"),
     ]
     for (seconds, nanoseconds, expected) in cases {
       XCTAssertEqual(UTCTimestamp(seconds: seconds, nanoseconds: nanoseconds).iso8601, expected)

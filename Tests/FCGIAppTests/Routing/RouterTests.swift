@@ -25,6 +25,27 @@ final class RouterTests: XCTestCase {
     }
   }
 
+  /// The `/host` shortcut (no joined path, no segments) answers exactly as the full match does, at every
+  /// split of the path into SCRIPT_NAME and PATH_INFO, for the path itself and its near misses.
+  func testHostShortcutAgreesWithTheFullMatchAtEverySplit() async throws {
+    let paths = [
+      "/dev/host", "/dev/hosT", "/dev/hos", "/dev/hostx", "/dev/host/", "/dev//host", "/devhost",
+      "/dex/host", "/dev/host?", "dev/host/", "/DEV/host", "/health", "",
+    ]
+    for path in paths {
+      let bytes = Array(path.utf8)
+      for split in 0...bytes.count {
+        let scriptName = String(decoding: bytes[..<split], as: UTF8.self)
+        let pathInfo = String(decoding: bytes[split...], as: UTF8.self)
+        XCTAssertEqual(
+          router.route(scriptName: scriptName, pathInfo: pathInfo),
+          router.route(path: path),
+          "\(scriptName) + \(pathInfo)"
+        )
+      }
+    }
+  }
+
   /// Paths outside the API, wrong case, trailing slashes and other base paths are 404 with the path named.
   func testUnknownPathsAreNotFound() async throws {
     let paths = [
