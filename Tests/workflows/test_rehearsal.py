@@ -115,7 +115,7 @@ def apply_bootstrap(repo: Path, env: dict[str, str]) -> str:
         "-var=github_repository=octo-org/fargate-auto-scaled-backend",
     ]
     for command in (
-        ["init", "-input=false"],
+        ["init", "-input=false", "-lockfile=readonly"],
         ["apply", "-input=false", "-auto-approve", *settings],
         ["output", "-raw", "deploy_role_arn"],
     ):
