@@ -215,8 +215,11 @@ def smoke_test_through_stand_in(rehearsal: Rehearsal, invoke_url: str, image: st
 def build_step(rehearsal: Rehearsal) -> dict[str, str]:
     """code/image: ecr outputs -> image tag -> build and push unless ECR has it."""
     repository_url = rehearsal.outputs("ecr")["repository_url"]
-    tag = rehearsal.step("image-tag.sh").outputs["image_tag"]
-    image = rehearsal.step("ensure-image.sh", "--repository-url", repository_url, "--tag", tag).outputs
+    inputs = rehearsal.step("image-tag.sh").outputs
+    tag = inputs["image_tag"]
+    image = rehearsal.step(
+        "ensure-image.sh", "--repository-url", repository_url, "--tag", tag, "--base-images", inputs["base_images"]
+    ).outputs
     return {"tag": tag, **image}
 
 
