@@ -213,12 +213,21 @@ def smoke_test_through_stand_in(rehearsal: Rehearsal, invoke_url: str, image: st
 
 
 def build_step(rehearsal: Rehearsal) -> dict[str, str]:
-    """code/image: ecr outputs -> image tag -> build and push unless ECR has it."""
+    """code/image: ecr outputs -> build platform (the task root's cpu_architecture) -> image tag -> build and
+    push unless ECR has it."""
     repository_url = rehearsal.outputs("ecr")["repository_url"]
-    inputs = rehearsal.step("image-tag.sh").outputs
+    env = dict(rehearsal.env, DOCKER_BUILD_PLATFORM=rehearsal.step("build-platform.sh").outputs["docker_platform"])
+    inputs = rehearsal.step("image-tag.sh", env=env).outputs
     tag = inputs["image_tag"]
     image = rehearsal.step(
-        "ensure-image.sh", "--repository-url", repository_url, "--tag", tag, "--base-images", inputs["base_images"]
+        "ensure-image.sh",
+        "--repository-url",
+        repository_url,
+        "--tag",
+        tag,
+        "--base-images",
+        inputs["base_images"],
+        env=env,
     ).outputs
     return {"tag": tag, **image}
 

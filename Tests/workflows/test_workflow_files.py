@@ -202,7 +202,7 @@ def test_shell_steps_take_inputs_from_env_not_expressions(path: Path) -> None:
 
 def test_every_script_the_workflows_call_exists_and_is_executable() -> None:
     called = set()
-    for name in ("init.yml", "deploy.yml", "destroy.yml", "terraform.yml", "ci.yml"):
+    for name in ("init.yml", "deploy.yml", "destroy.yml", "terraform.yml", "ci.yml", "image.yml"):
         for _, step in steps(name):
             called.update(re.findall(r"scripts/[\w./-]+\.sh", step.get("run", "")))
     assert {
