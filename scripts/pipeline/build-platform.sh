@@ -64,6 +64,8 @@ if [ "$status" -ne 0 ] || grep -q 'Error:' "$work/console.err"; then
 fi
 answer=${answer#\"} answer=${answer%\"}
 
+# ECS API reference, "RuntimePlatform": cpuArchitecture is X86_64 or ARM64, and ARM64 runs Linux containers on
+# an ARM-based platform (Fargate included), so the image must be linux/arm64 there and linux/amd64 otherwise.
 case "$answer" in
   X86_64) docker_platform=linux/amd64 runner=ubuntu-24.04 ;;
   ARM64) docker_platform=linux/arm64 runner=${ARM64_RUNNER:-ubuntu-24.04-arm} ;;
