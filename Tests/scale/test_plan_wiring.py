@@ -63,7 +63,6 @@ def aws_world(endpoint: str) -> None:
         "task_definition_arn": f"arn:aws:ecs:{REGION}:123456789012:task-definition/fargate-auto-scaled-backend:1",
         "container_name": "app",
         "container_port": 3000,
-        "stop_timeout_seconds": 45,
     }
     state = {
         "version": 4,

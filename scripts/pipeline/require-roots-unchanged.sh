@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Deploy applies only the task root. The service and network roots read the task root's outputs (the
-# service's target groups and security groups follow container_port; its deployment settings follow
-# stop_timeout_seconds), so a change there would reach the task definition while the load balancer and the
-# security groups stay as they were. Deploy therefore plans the other roots and refuses to go on when one
+# service's target groups and security groups follow container_port), so a change there would reach the
+# task definition while the load balancer and the security groups stay as they were. Deploy therefore plans the other roots and refuses to go on when one
 # would change: those changes belong to Init, which applies every root in order (ecr -> task -> service ->
 # network). It never applies them itself.
 set -euo pipefail

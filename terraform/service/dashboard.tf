@@ -50,7 +50,7 @@ locals {
         stat   = "Maximum"
         period = 60
         metrics = concat([
-          for tg in [aws_lb_target_group.blue, aws_lb_target_group.green] :
+          for tg in [aws_lb_target_group.this["blue"], aws_lb_target_group.this["green"]] :
           ["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", tg.arn_suffix, "LoadBalancer", aws_lb.this.arn_suffix, { label = "healthy ${tg.name}" }]
         ], local.dashboard_task_counts)
         yAxis = { left = { min = 0 } }

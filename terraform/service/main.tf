@@ -137,9 +137,13 @@ resource "aws_lb" "this" {
   drop_invalid_header_fields = true
 }
 
-resource "aws_lb_target_group" "blue" {
+# Blue and green are the same target group twice: CodeDeploy shifts the listener from the one serving to the
+# other (keys are the deployment's roles, values the names).
+resource "aws_lb_target_group" "this" {
   #checkov:skip=CKV_AWS_378:TLS ends at API Gateway; ALB to task traffic stays in the private subnets.
-  name                 = local.target_group_names.blue
+  for_each = local.target_group_names
+
+  name                 = each.value
   port                 = local.task.container_port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -153,33 +157,18 @@ resource "aws_lb_target_group" "blue" {
     timeout             = var.target_health_check.timeout
     healthy_threshold   = var.target_health_check.healthy_threshold
     unhealthy_threshold = var.target_health_check.unhealthy_threshold
-  }
-
-  lifecycle {
-    precondition {
-      condition     = local.task.stop_timeout_seconds > var.deregistration_delay_seconds
-      error_message = "The task's stopTimeout (task root stop_timeout_seconds) must exceed deregistration_delay_seconds, or ECS kills tasks that are still draining."
-    }
   }
 }
 
-resource "aws_lb_target_group" "green" {
-  #checkov:skip=CKV_AWS_378:TLS ends at API Gateway; ALB to task traffic stays in the private subnets.
-  name                 = local.target_group_names.green
-  port                 = local.task.container_port
-  protocol             = "HTTP"
-  target_type          = "ip"
-  vpc_id               = module.network.vpc_id
-  deregistration_delay = var.deregistration_delay_seconds
+# Stacks created before the two groups became one for_each keep their target groups.
+moved {
+  from = aws_lb_target_group.blue
+  to   = aws_lb_target_group.this["blue"]
+}
 
-  health_check {
-    path                = local.health_check_path
-    matcher             = "200"
-    interval            = var.target_health_check.interval
-    timeout             = var.target_health_check.timeout
-    healthy_threshold   = var.target_health_check.healthy_threshold
-    unhealthy_threshold = var.target_health_check.unhealthy_threshold
-  }
+moved {
+  from = aws_lb_target_group.green
+  to   = aws_lb_target_group.this["green"]
 }
 
 resource "aws_lb_listener" "this" {
@@ -191,7 +180,7 @@ resource "aws_lb_listener" "this" {
 
   default_action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.blue.arn
+    target_group_arn = aws_lb_target_group.this["blue"].arn
   }
 
   # CodeDeploy switches the listener between blue and green; an apply must not switch it back.
@@ -201,7 +190,7 @@ resource "aws_lb_listener" "this" {
 
   # After a deployment made green live the listener forwards to green, and ELB refuses to delete a target
   # group a listener still uses (ResourceInUse): destroy must remove the listener before either group.
-  depends_on = [aws_lb_target_group.green]
+  depends_on = [aws_lb_target_group.this]
 }
 
 ################################################################################
@@ -229,7 +218,7 @@ resource "aws_ecs_service" "this" {
   }
 
   load_balancer {
-    target_group_arn = aws_lb_target_group.blue.arn
+    target_group_arn = aws_lb_target_group.this["blue"].arn
     container_name   = local.task.container_name
     container_port   = local.task.container_port
   }
@@ -339,11 +328,11 @@ resource "aws_codedeploy_deployment_group" "this" {
       }
 
       target_group {
-        name = aws_lb_target_group.blue.name
+        name = aws_lb_target_group.this["blue"].name
       }
 
       target_group {
-        name = aws_lb_target_group.green.name
+        name = aws_lb_target_group.this["green"].name
       }
     }
   }

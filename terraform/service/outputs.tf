@@ -58,22 +58,22 @@ output "listener_port" {
 
 output "blue_target_group_name" {
   description = "Name of the blue target group (serves traffic after the first apply)."
-  value       = aws_lb_target_group.blue.name
+  value       = aws_lb_target_group.this["blue"].name
 }
 
 output "green_target_group_name" {
   description = "Name of the green target group."
-  value       = aws_lb_target_group.green.name
+  value       = aws_lb_target_group.this["green"].name
 }
 
 output "blue_target_group_arn" {
   description = "ARN of the blue target group."
-  value       = aws_lb_target_group.blue.arn
+  value       = aws_lb_target_group.this["blue"].arn
 }
 
 output "green_target_group_arn" {
   description = "ARN of the green target group."
-  value       = aws_lb_target_group.green.arn
+  value       = aws_lb_target_group.this["green"].arn
 }
 
 ################################################################################

@@ -83,7 +83,8 @@ locals {
       startPeriod = var.health_check.start_period
     }
 
-    # Longer than the target groups' deregistration delay, so in-flight requests finish (checked in the service root).
+    # ECS sends SIGTERM once the target has drained, then waits this long before SIGKILL: the container's own stop
+    # (lame duck, nginx drain, app drain) fits in 10 s.
     stopTimeout = var.stop_timeout_seconds
 
     logConfiguration = {

@@ -27,11 +27,6 @@ output "container_port" {
   value       = var.container_port
 }
 
-output "stop_timeout_seconds" {
-  description = "Container stopTimeout; the service root checks it exceeds the deregistration delay."
-  value       = var.stop_timeout_seconds
-}
-
 ################################################################################
 # Roles and logs
 ################################################################################

@@ -57,7 +57,7 @@ variable "container_environment" {
 }
 
 variable "stop_timeout_seconds" {
-  description = "Seconds ECS waits after SIGTERM before SIGKILL. At least 10: the container's own stop (lame duck, nginx drain, app drain) takes up to 10 s. Must exceed the target groups' deregistration delay (checked by the service root). 10-120 (Fargate limit 120). Default: 45."
+  description = "Seconds ECS waits after SIGTERM before SIGKILL. At least 10: the container's own stop (lame duck, nginx drain, app drain) takes up to 10 s. 10-120 (Fargate limit 120). Default: 45."
   type        = number
   default     = 45
   nullable    = false

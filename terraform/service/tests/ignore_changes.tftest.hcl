@@ -10,10 +10,9 @@ override_data {
   target = data.terraform_remote_state.task
   values = {
     outputs = {
-      task_definition_arn  = "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:1"
-      container_name       = "app"
-      container_port       = 3000
-      stop_timeout_seconds = 45
+      task_definition_arn = "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:1"
+      container_name      = "app"
+      container_port      = 3000
     }
   }
 }
@@ -50,14 +49,14 @@ override_resource {
 }
 
 override_resource {
-  target = aws_lb_target_group.blue
+  target = aws_lb_target_group.this["blue"]
   values = {
     arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-blue/0123456789abcdef"
   }
 }
 
 override_resource {
-  target = aws_lb_target_group.green
+  target = aws_lb_target_group.this["green"]
   values = {
     arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-green/0123456789abcdef"
   }
@@ -97,10 +96,9 @@ run "later_apply_leaves_what_codedeploy_and_autoscaling_own" {
     target = data.terraform_remote_state.task
     values = {
       outputs = {
-        task_definition_arn  = "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:2"
-        container_name       = "app"
-        container_port       = 3000
-        stop_timeout_seconds = 45
+        task_definition_arn = "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:2"
+        container_name      = "app"
+        container_port      = 3000
       }
     }
   }

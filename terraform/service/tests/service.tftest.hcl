@@ -10,10 +10,9 @@ override_data {
   target = data.terraform_remote_state.task
   values = {
     outputs = {
-      task_definition_arn  = "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:1"
-      container_name       = "app"
-      container_port       = 3000
-      stop_timeout_seconds = 45
+      task_definition_arn = "arn:aws:ecs:eu-west-2:123456789012:task-definition/fargate-auto-scaled-backend:1"
+      container_name      = "app"
+      container_port      = 3000
     }
   }
 }
@@ -52,7 +51,7 @@ override_resource {
 }
 
 override_resource {
-  target          = aws_lb_target_group.blue
+  target          = aws_lb_target_group.this["blue"]
   override_during = plan
   values = {
     arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-blue/0123456789abcdef"
@@ -60,7 +59,7 @@ override_resource {
 }
 
 override_resource {
-  target          = aws_lb_target_group.green
+  target          = aws_lb_target_group.this["green"]
   override_during = plan
   values = {
     arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/fargate-auto-scaled-backend-green/0123456789abcdef"
@@ -229,7 +228,7 @@ run "service_is_deployed_by_codedeploy_in_private_subnets" {
   assert {
     condition = [
       for lb in aws_ecs_service.this.load_balancer : [lb.target_group_arn, lb.container_name, lb.container_port]
-    ] == [[aws_lb_target_group.blue.arn, "app", 3000]]
+    ] == [[aws_lb_target_group.this["blue"].arn, "app", 3000]]
     error_message = "The service starts on the blue target group, container app:3000."
   }
 
@@ -248,14 +247,14 @@ run "load_balancer_checks_health_and_forwards_to_blue" {
   }
 
   assert {
-    condition = alltrue([for tg in [aws_lb_target_group.blue, aws_lb_target_group.green] :
+    condition = alltrue([for tg in [aws_lb_target_group.this["blue"], aws_lb_target_group.this["green"]] :
       tg.health_check[0].path == "/health" && tg.port == 3000 && tg.target_type == "ip" && tg.deregistration_delay == "30"
     ])
     error_message = "Both target groups check /health on the app port with a 30 s deregistration delay."
   }
 
   assert {
-    condition     = aws_lb_target_group.blue.name == "fargate-auto-scaled-backend-blue" && aws_lb_target_group.green.name == "fargate-auto-scaled-backend-grn"
+    condition     = aws_lb_target_group.this["blue"].name == "fargate-auto-scaled-backend-blue" && aws_lb_target_group.this["green"].name == "fargate-auto-scaled-backend-grn"
     error_message = "Target group names are <project_name>-blue and <project_name>-grn."
   }
 
@@ -265,7 +264,7 @@ run "load_balancer_checks_health_and_forwards_to_blue" {
   }
 
   assert {
-    condition     = aws_lb_listener.this.port == 80 && aws_lb_listener.this.default_action[0].target_group_arn == aws_lb_target_group.blue.arn
+    condition     = aws_lb_listener.this.port == 80 && aws_lb_listener.this.default_action[0].target_group_arn == aws_lb_target_group.this["blue"].arn
     error_message = "The listener on 80 forwards to blue."
   }
 }
@@ -310,19 +309,25 @@ run "codedeploy_blue_green_rolls_back_on_failure_and_5xx" {
 
   assert {
     condition = (
-      [for tg in aws_codedeploy_deployment_group.this.load_balancer_info[0].target_group_pair_info[0].target_group : tg.name] == [aws_lb_target_group.blue.name, aws_lb_target_group.green.name] &&
+      [for tg in aws_codedeploy_deployment_group.this.load_balancer_info[0].target_group_pair_info[0].target_group : tg.name] == [aws_lb_target_group.this["blue"].name, aws_lb_target_group.this["green"].name] &&
       aws_codedeploy_deployment_group.this.load_balancer_info[0].target_group_pair_info[0].prod_traffic_route[0].listener_arns == toset([aws_lb_listener.this.arn])
     )
     error_message = "CodeDeploy switches the listener between blue and green."
   }
 }
 
-run "reject_stop_timeout_not_above_deregistration_delay" {
+# ECS waits for the target to drain (the deregistration delay) before it sends SIGTERM, and only then counts
+# stopTimeout ("Optimize load balancer connection draining parameters for Amazon ECS"): the two are independent,
+# so a drain longer than the task's stop budget is a valid setting.
+run "deregistration_delay_longer_than_stop_timeout" {
   command = plan
   variables {
-    deregistration_delay_seconds = 45
+    deregistration_delay_seconds = 300
   }
-  expect_failures = [aws_lb_target_group.blue]
+  assert {
+    condition     = aws_lb_target_group.this["blue"].deregistration_delay == "300" && aws_lb_target_group.this["green"].deregistration_delay == "300"
+    error_message = "A 300 s drain with the task's 45 s stopTimeout plans."
+  }
 }
 
 run "reject_state_bucket_invalid" {
@@ -376,7 +381,7 @@ run "names_follow_project_name" {
   }
 
   assert {
-    condition     = aws_lb_target_group.blue.name == "stack-two-blue" && aws_lb_target_group.green.name == "stack-two-grn" && aws_lb.this.name == "stack-two"
+    condition     = aws_lb_target_group.this["blue"].name == "stack-two-blue" && aws_lb_target_group.this["green"].name == "stack-two-grn" && aws_lb.this.name == "stack-two"
     error_message = "The target groups are <project_name>-blue/-grn and the ALB is <project_name>."
   }
 }
@@ -390,7 +395,7 @@ run "longest_project_name_fits_elb_name_limits" {
   }
 
   assert {
-    condition     = length(var.project_name) == 27 && alltrue([for name in [aws_lb.this.name, aws_lb_target_group.blue.name, aws_lb_target_group.green.name] : length(name) <= 32])
+    condition     = length(var.project_name) == 27 && alltrue([for name in [aws_lb.this.name, aws_lb_target_group.this["blue"].name, aws_lb_target_group.this["green"].name] : length(name) <= 32])
     error_message = "With the longest project_name (27 characters) every ELB name still fits 32 characters."
   }
 }
