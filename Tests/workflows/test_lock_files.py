@@ -7,6 +7,7 @@ and fails when the configuration needs a provider the file lacks."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -18,7 +19,8 @@ from workflow_support import REGION, REPO, aws_cli, run
 TERRAFORM = REPO / "terraform"
 # A root links the shared settings (terraform/shared holds them; modules live under terraform/modules/).
 ROOTS = sorted(path.parent.name for path in TERRAFORM.glob("*/settings.tf") if path.is_symlink())
-MIRROR = Path("/opt/tf-plugins")
+# The provider mirror of `make test` (CI fills TF_PLUGIN_MIRROR from the registry; this machine has /opt/tf-plugins).
+MIRROR = Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
 STATE_BUCKET = "locks-tfstate"
 
 
