@@ -13,7 +13,8 @@ Usage: scripts/test-terraform.sh [--static] [-h|--help]
   4. pytest Tests/terraform: apply bootstrap + ecr, task, service, network to the AWS emulator with the S3
      backend, check the resources through the AWS API, re-plan (no changes), destroy in the Destroy order
   --static  stop after step 3 (no emulator)
-Runs on a copy of terraform/ in a temporary directory, so the working tree gets no .terraform/ or lock files.
+Runs on a copy of terraform/ in a temporary directory, so the working tree gets no .terraform/. Each root is
+initialised with its committed .terraform.lock.hcl, read-only: a provider whose checksum differs fails.
 The roots share terraform/shared/settings.tf and versions.tf through symbolic links (one copy of each).
 Environment:
   TF_PLUGIN_MIRROR  filesystem mirror holding hashicorp/aws (default /opt/tf-plugins)
@@ -65,13 +66,13 @@ log "terraform fmt -check -recursive terraform"
 terraform fmt -check -recursive -diff "$repo/terraform" >&2 || fatal "run: terraform fmt -recursive terraform"
 
 cp -R "$repo/terraform" "$work/terraform"
-find "$work/terraform" \( -name .terraform -o -name .terraform.lock.hcl -o -name '*_override.tf' -o -name '*.tfstate*' \) \
+find "$work/terraform" \( -name .terraform -o -name '*_override.tf' -o -name '*.tfstate*' \) \
   -prune -exec rm -rf {} +
 
 for root in "${roots[@]}"; do
   dir=$work/terraform/$root
   log "$root: init -backend=false, validate, test"
-  terraform -chdir="$dir" init -backend=false -input=false -no-color >"$work/init-$root.log" 2>&1 ||
+  terraform -chdir="$dir" init -backend=false -input=false -lockfile=readonly -no-color >"$work/init-$root.log" 2>&1 ||
     { cat "$work/init-$root.log" >&2; fatal "$root: terraform init failed"; }
   terraform -chdir="$dir" validate -no-color >&2 || fatal "$root: terraform validate failed"
   terraform -chdir="$dir" test -no-color >"$work/test-$root.log" 2>&1 ||

@@ -62,7 +62,9 @@ def source_tree(tmp_path: Path) -> Path:
 
 
 def image_tag(tree: Path) -> str:
-    result = run("image-tag.sh", "--source-dir", str(tree), env={"PATH": "/usr/bin:/bin"})
+    # FROM scratch: no base image to resolve, so no docker (base images: test_image_inputs.py).
+    env = {"PATH": "/usr/bin:/bin", "DOCKER_BUILD_PLATFORM": "linux/amd64"}
+    result = run("image-tag.sh", "--source-dir", str(tree), env=env)
     assert result.code == 0, result.stderr
     return result.outputs["image_tag"]
 

@@ -115,7 +115,7 @@ def apply_bootstrap(repo: Path, env: dict[str, str]) -> str:
         "-var=github_repository=octo-org/fargate-auto-scaled-backend",
     ]
     for command in (
-        ["init", "-input=false"],
+        ["init", "-input=false", "-lockfile=readonly"],
         ["apply", "-input=false", "-auto-approve", *settings],
         ["output", "-raw", "deploy_role_arn"],
     ):
@@ -213,10 +213,22 @@ def smoke_test_through_stand_in(rehearsal: Rehearsal, invoke_url: str, image: st
 
 
 def build_step(rehearsal: Rehearsal) -> dict[str, str]:
-    """code/image: ecr outputs -> image tag -> build and push unless ECR has it."""
+    """code/image: ecr outputs -> build platform (the task root's cpu_architecture) -> image tag -> build and
+    push unless ECR has it."""
     repository_url = rehearsal.outputs("ecr")["repository_url"]
-    tag = rehearsal.step("image-tag.sh").outputs["image_tag"]
-    image = rehearsal.step("ensure-image.sh", "--repository-url", repository_url, "--tag", tag).outputs
+    env = dict(rehearsal.env, DOCKER_BUILD_PLATFORM=rehearsal.step("build-platform.sh").outputs["docker_platform"])
+    inputs = rehearsal.step("image-tag.sh", env=env).outputs
+    tag = inputs["image_tag"]
+    image = rehearsal.step(
+        "ensure-image.sh",
+        "--repository-url",
+        repository_url,
+        "--tag",
+        tag,
+        "--base-images",
+        inputs["base_images"],
+        env=env,
+    ).outputs
     return {"tag": tag, **image}
 
 

@@ -76,6 +76,8 @@ def scripts_env(emulator: WorkflowEmulator, docker_log: Path) -> dict[str, str]:
         AWS_PAGER="",
         PATH=f"{FAKES}{os.pathsep}{env.get('PATH', '')}",
         FAKE_DOCKER_LOG=str(docker_log),
+        # What the image job's environment gets from build-platform.sh (the rehearsal derives it itself).
+        DOCKER_BUILD_PLATFORM="linux/amd64",
     )
     return env
 

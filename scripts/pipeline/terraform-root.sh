@@ -126,7 +126,11 @@ fi
 
 log "init $root (state key $root.tfstate)"
 # stdout of init is progress chatter: keep it off stdout so `output` prints only JSON.
-tf init -input=false -reconfigure -backend-config="$backend_file" -backend-config="key=$root.tfstate" >&2
+# -lockfile=readonly: the root's committed .terraform.lock.hcl decides the provider version and its checksums;
+# init fails when the package does not match them (or the lock lacks a provider) and never rewrites the file
+# (Terraform's "Dependency Lock File" page: checksum verification).
+tf init -input=false -reconfigure -lockfile=readonly -backend-config="$backend_file" \
+  -backend-config="key=$root.tfstate" >&2
 
 case "$command" in
   init) ;;
