@@ -81,6 +81,17 @@ fi
 
 tf() { terraform -chdir="$root_dir" "$@"; }
 
+# The job summary of an apply: the root's outputs (single values; never sensitive ones), e.g. the task root's
+# task definition revision, the network root's invoke URL.
+summarize_outputs() {
+  local rows
+  rows=$(tf output -json | jq -r 'to_entries[] | select(.value.sensitive | not)
+    | select(.value.value | type == "string" or type == "number" or type == "boolean")
+    | "| \(.key) | `\(.value.value)` |"') || rows=''
+  summary "### Terraform \`$root\`: applied" ""
+  [ -z "$rows" ] || summary "| Output | Value |" "| --- | --- |" "$rows" ""
+}
+
 # S3-native locking (use_lockfile) keeps the lock as the object <key>.tflock holding Terraform's lock info
 # (ID, Who, Operation, Created). A job cancelled or timed out while holding it leaves it behind, and every
 # later run would wait TF_LOCK_TIMEOUT and fail. A lock older than any job can run is stale: say so at once,
@@ -105,6 +116,8 @@ check_stale_lock() {
     error "the state of $root is locked since $created (${age} min, longer than any job runs): $(jq -c '{ID, Who, Operation}' "$lock")"
     error "if no Terraform run holds it (a cancelled or timed-out job), remove it with:"
     error "  scripts/pipeline/terraform-root.sh force-unlock $root $(jq -r .ID "$lock")"
+    summary "- **Terraform \`$root\`**: not run — its state is locked since $created; if no run holds it:" \
+      "  \`scripts/pipeline/terraform-root.sh force-unlock $root $(jq -r .ID "$lock")\`"
     rm -f "$lock"
     exit 1
   fi
@@ -133,7 +146,11 @@ case "$command" in
   apply)
     check_stale_lock
     log "apply $root"
-    tf apply -input=false -auto-approve -lock-timeout="$lock_timeout" -var-file="$var_file" >&2
+    if ! tf apply -input=false -auto-approve -lock-timeout="$lock_timeout" -var-file="$var_file" >&2; then
+      summary "### Terraform \`$root\`: apply failed (the job log has Terraform's error)"
+      exit 1
+    fi
+    summarize_outputs
     ;;
   plan)
     log "plan $root"
@@ -149,15 +166,21 @@ case "$command" in
     # (network, task, ECR) under a service that still runs.
     # `state pull` prints an empty state (exit 0) for a root never applied; `state list` would fail there.
     if ! state=$(tf state pull) || ! resources=$(jq -e '.resources | length' <<<"$state"); then
+      summary "- **Terraform \`$root\`**: failed — its state cannot be read; nothing was destroyed"
       fatal "cannot read the state of $root (terraform state pull failed, see above); nothing was destroyed. Fix the access to the state bucket and run Destroy again"
     fi
     if [ "$resources" -eq 0 ]; then
       log "$root has no resources in its state: nothing to destroy"
+      summary "- **Terraform \`$root\`**: skipped — its state is empty (never applied, or already destroyed)"
       exit 0
     fi
     check_stale_lock
     log "destroy $root"
-    tf destroy -input=false -auto-approve -lock-timeout="$lock_timeout" -var-file="$var_file" >&2
+    if ! tf destroy -input=false -auto-approve -lock-timeout="$lock_timeout" -var-file="$var_file" >&2; then
+      summary "- **Terraform \`$root\`**: destroy failed (the job log has Terraform's error)"
+      exit 1
+    fi
+    summary "- **Terraform \`$root\`**: destroyed ($resources resources)"
     ;;
   output)
     tf output -json | jq -c 'map_values(.value)'
