@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from fakehttp import JSONHandler, serving  # noqa: E402 (on the path workflow_support sets)
 from test_pipeline_scripts import (  # noqa: F401 (fixtures: probe_root, repository, source_tree)
     ROLLBACK_ON_FAILURE,
@@ -26,7 +27,7 @@ from test_pipeline_scripts import (  # noqa: F401 (fixtures: probe_root, reposit
     repository,
     source_tree,
 )
-from workflow_support import REGION, aws_cli, run
+from workflow_support import REGION, REPO, aws_cli, run
 
 
 def console_link(deployment_id: str) -> str:
@@ -307,3 +308,17 @@ def test_without_expect_image_any_image_of_the_app_passes(
 def test_expect_image_must_be_a_reference_by_digest(image: str, summary: Path) -> None:
     result = smoke("http://127.0.0.1:9/dev", summary, "--expect-image", image, "--deadline", "1")
     assert result.code == 1 and "is not an image reference by digest" in result.stderr
+
+
+def test_deploy_smoke_tests_the_deployed_image_after_the_deployment() -> None:
+    """Deploy's last job: the network root's invoke URL (read with terraform.yml's output command, after the
+    deployment) and the image job's digest reach smoke-test.sh --expect-image."""
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "deploy.yml").read_text())["jobs"]
+    assert workflow["network"]["needs"] == "deploy"
+    assert workflow["network"]["with"] == {"root": "network", "command": "output"}
+    (step,) = [step for step in workflow["smoke"]["steps"] if "smoke-test.sh" in step.get("run", "")]
+    assert '--expect-image "$IMAGE_URI"' in step["run"] and '--url "$INVOKE_URL"' in step["run"]
+    assert step["env"] == {
+        "INVOKE_URL": "${{ fromJSON(needs.network.outputs.outputs).invoke_url }}",
+        "IMAGE_URI": "${{ needs.image.outputs.image_uri }}",
+    }
