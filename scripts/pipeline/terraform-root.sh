@@ -7,11 +7,14 @@ source "$(dirname "$0")/lib/common.sh"
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/pipeline/terraform-root.sh COMMAND ROOT [LOCK_ID]
-  COMMAND  init | apply | plan | destroy | output | force-unlock
+Usage: scripts/pipeline/terraform-root.sh COMMAND ROOT [LOCK_ID | TEXT_FILE]
+  COMMAND  init | apply | plan | speculative-plan | destroy | output | force-unlock
            apply    init, then apply with -var-file=terraform/config.tfvars (no prompt)
            plan     init, then plan (changes nothing); prints the resources the plan would change as a
                     JSON array of "ADDRESS (ACTIONS)" on stdout ([] when none)
+           speculative-plan  like plan, but without the state lock (-lock=false), and the plan as text
+                    (terraform show) written to TEXT_FILE: a pull request's plan, by a role that may not
+                    write the lock file, of a plan nobody applies
            destroy  init, then destroy; a root whose state is empty (never applied or already destroyed)
                     is skipped, so Destroy can be re-run after a partial failure; a state that cannot be
                     read fails (exit 1)
@@ -40,7 +43,10 @@ USAGE
 
 case "${1:-}" in -h | --help) usage; exit 0 ;; esac
 command=${1:-} root=${2:-} lock_id=${3:-}
-case "$command:$#" in init:2 | apply:2 | plan:2 | destroy:2 | output:2 | force-unlock:3) ;; *) usage >&2; exit 2 ;; esac
+case "$command:$#" in
+  init:2 | apply:2 | plan:2 | destroy:2 | output:2 | force-unlock:3 | speculative-plan:3) ;;
+  *) usage >&2; exit 2 ;;
+esac
 case "$root" in '' | */* | .*) fatal "ROOT must be a plain directory name under terraform/, got '$root'" ;; esac
 lock_timeout=${TF_LOCK_TIMEOUT:-5m} stale_minutes=${TF_STALE_LOCK_MINUTES:-60}
 [[ $lock_timeout =~ ^[0-9]+[sm]$ ]] || fatal "TF_LOCK_TIMEOUT must be like 30s or 5m, got '$lock_timeout'"
@@ -80,6 +86,12 @@ if [ -z "$backend_file" ]; then
 fi
 
 tf() { terraform -chdir="$root_dir" "$@"; }
+
+# The resources a saved plan would change, as a JSON array of "ADDRESS (ACTIONS)" ([] when none).
+plan_changes() {
+  tf show -json "$1" | jq -c '[.resource_changes[]? | select(.change.actions != ["no-op"] and .change.actions != ["read"])
+    | "\(.address) (\(.change.actions | join("+")))"]'
+}
 
 # The job summary of an apply: the root's outputs (single values; never sensitive ones), e.g. the task root's
 # task definition revision, the network root's invoke URL.
@@ -156,8 +168,19 @@ case "$command" in
     log "plan $root"
     plan_file=$root_dir/.terraform/pipeline.tfplan
     tf plan -input=false -lock-timeout="$lock_timeout" -var-file="$var_file" -out="$plan_file" >&2
-    tf show -json "$plan_file" | jq -c '[.resource_changes[]? | select(.change.actions != ["no-op"] and .change.actions != ["read"])
-      | "\(.address) (\(.change.actions | join("+")))"]'
+    plan_changes "$plan_file"
+    rm -f "$plan_file"
+    ;;
+  speculative-plan)
+    text_file=$lock_id
+    log "plan $root without the state lock (speculative: never applied)"
+    plan_file=$root_dir/.terraform/pipeline.tfplan
+    # -lock=false: the S3 lock is an object the plan would write (<key>.tflock), which a read-only role may not;
+    # and a plan nobody applies needs no protection from a concurrent apply (at worst it shows a state one
+    # apply old), while taking the lock would make Deploy's apply wait for a pull request.
+    tf plan -input=false -lock=false -var-file="$var_file" -out="$plan_file" >&2
+    tf show -no-color "$plan_file" >"$text_file"
+    plan_changes "$plan_file"
     rm -f "$plan_file"
     ;;
   destroy)
