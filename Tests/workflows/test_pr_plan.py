@@ -1,6 +1,6 @@
 """The Plan workflow's scripts on their own: which roots a pull request touches (read from the tree), whether the
 run can assume the plan role (a fork's run cannot), and the plan summary (no state lock, cut to GitHub's size
-limit). The plan role itself, with IAM enforced, is rehearsed in test_rehearsal_plan.py.
+limit). The plan role itself, with IAM enforced, is rehearsed in test_rehearsal.py (after Deploy).
 
 Test doubles: none beyond the emulator's S3 (the probe root's state, from test_pipeline_scripts.py).
 """

@@ -27,14 +27,7 @@ from test_pipeline_scripts import (  # noqa: F401 (fixtures: probe_root, reposit
     repository,
     source_tree,
 )
-from workflow_support import REGION, REPO, aws_cli, run
-
-
-def console_link(deployment_id: str) -> str:
-    return (
-        f"[{deployment_id}](https://{REGION}.console.aws.amazon.com/codesuite/codedeploy/deployments/"
-        f"{deployment_id}?region={REGION})"
-    )
+from workflow_support import REPO, aws_cli, console_link, run
 
 
 @pytest.fixture
