@@ -8,8 +8,9 @@ usage() {
 Usage: scripts/test-workflows.sh [--no-rehearsal | --only TEST_FILE...] [-- PYTEST_ARGS...]
   1. actionlint, zizmor --offline, yamllint (.yamllint.yml) and shellcheck on the workflows and their scripts
   2. pytest Tests/workflows: every scripts/pipeline/*.sh against the AWS emulator, then the rehearsal
-     (Init on an empty account, Deploy without and with a change, Destroy; ~6-8 minutes on 2 cores), and the
-     faults rehearsal (long Linear deployment, rollback, concurrent deployment, stale lock, unreadable state)
+     (Init on an empty account, Deploy without and with a change, their job summaries, pull request plans as
+     the read-only plan role, Destroy; ~6-8 minutes on 2 cores), and the faults rehearsal (long Linear
+     deployment, rollback, concurrent deployment, stale lock, unreadable state)
   --no-rehearsal    skip the rehearsals (the Terraform part), run everything else
   --only TEST_FILE  only this test file (repeatable; no linters), e.g. one rehearsal while working on it
 Needs: aws (CLI), jq, curl, terraform, python3 with pytest, moto and PyYAML, and the linters in TOOLS_VENV
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
     --no-rehearsal)
-      pytest_args+=(--ignore=Tests/workflows/test_rehearsal.py --ignore=Tests/workflows/test_rehearsal_faults.py)
+      pytest_args+=(--ignore-glob='Tests/workflows/test_rehearsal*.py')
       shift
       ;;
     --only)

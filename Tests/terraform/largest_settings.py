@@ -46,6 +46,7 @@ SEARCHES: dict[str, Longest | list[Candidate]] = {
     "project_name": Longest("project_name", lambda n: "p" * n, 64),
     "stage_name": Longest("stage_name", lambda n: "s" * n, 256),
     "deploy_role_name": Longest("deploy_role_name", lambda n: "d" * n, 128),
+    "plan_role_name": Longest("plan_role_name", lambda n: "q" * n, 128),
     "repository_name": Longest("repository_name", lambda n: "r" * n, 300),
     # GitHub allows owners of up to 39 and repository names of up to 100 characters.
     "github_repository": [

@@ -2,7 +2,11 @@
 workflows' order, on a scratch copy of the repository whose Terraform roots point at the emulator.
 
 1. Init on an empty account; 2. Deploy with no change (no build, no deployment); 3. Deploy after a change to
-Sources/ (new tag, new task definition, a deployment created and watched); 4. Destroy, leaving nothing behind.
+Sources/ (new tag, new task definition, a deployment created and watched, the smoke test waiting for the new
+image); 4. pull request plans as the bootstrap's read-only plan role; 5. Destroy, leaving nothing behind.
+Init's and Deploy's steps each get a GITHUB_STEP_SUMMARY, as in Actions, and the tests read what they wrote:
+the image digest, each root's outputs, the deployment CodeDeploy's test double created with its console link,
+the outcome and the image that answered the smoke test (the values read back from the emulator).
 
 The scripts and Terraform run AS THE DEPLOY ROLE with IAM enforced by the emulator: an administrator applies
 the bootstrap root (as a user does by hand), the deploy role is assumed as the workflows do, and from then on a
@@ -12,7 +16,7 @@ Test doubles, each explicit: the GitHub OIDC token (Tests/aws-emulator/emulator.
 Tests/workflows/fakes/docker (builds nothing, registers the pushed tag in the emulator's ECR), Tests/aws-
 emulator/patches/codedeploy_deployments.py (drives the deployment to the outcome the test sets), and a local
 HTTP server standing in for API Gateway in the smoke test (nothing the emulator reports as an endpoint serves
-traffic). The tests share one stack and run in file order.
+traffic). The OIDC token double also signs the plan role in. The tests share one stack and run in file order.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,15 +34,29 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 from fakehttp import JSONHandler, serving  # noqa: E402 (on the path workflow_support sets)
-from workflow_support import REGION, REPO, Result, WorkflowEmulator, aws_cli, docker_calls, run, scripts_env
+from workflow_support import (
+    REGION,
+    REPO,
+    Result,
+    WorkflowEmulator,
+    aws_cli,
+    console_link,
+    docker_calls,
+    run,
+    scripts_env,
+)
 
 TERRAFORM_TESTS = REPO / "Tests" / "terraform"
+sys.path.insert(0, str(TERRAFORM_TESTS))
+import aws_rules  # noqa: E402 (the one owner of IAM's quota rules)
+
 ROOTS = ["ecr", "task", "service", "network"]
 # Roots that read another root's state: data source name and the variable holding its key.
 REMOTE_STATES = {"service": ("task", "task_state_key"), "network": ("service", "service_state_key")}
 STATE_BUCKET = "rehearsal-tfstate"
 VPC_NAME = "private-vpc"  # terraform/config.tfvars private_vpc_name
 STEP_TIMEOUT = 900
+PLAN_ROLE = "fargate-auto-scaled-backend-plan"  # the bootstrap's default plan_role_name, <project_name>-plan
 
 
 @dataclass
@@ -55,6 +74,14 @@ class Rehearsal:
         result = run(script, *args, env=env or self.env, cwd=self.repo, timeout=STEP_TIMEOUT)
         assert result.code == 0, f"{script} {' '.join(args)} failed ({result.code}):\n{result.stderr[-6000:]}"
         return result
+
+    def summarized(self, name: str, script: str, *args: str, env: dict[str, str] | None = None) -> tuple[Result, str]:
+        """One step with its own GITHUB_STEP_SUMMARY (GitHub gives each step one); returns the result and the
+        summary the step wrote ("" when it wrote none)."""
+        summary = self.repo.parent / f"summary-{name}.md"
+        summary.unlink(missing_ok=True)
+        result = self.step(script, *args, env=dict(env or self.env, GITHUB_STEP_SUMMARY=str(summary)))
+        return result, summary.read_text() if summary.exists() else ""
 
     def outputs(self, root: str) -> dict:
         return json.loads(self.step("terraform-root.sh", "output", root).stdout)
@@ -205,11 +232,28 @@ class StandInApi(JSONHandler):
         self.send_json(status, body)
 
 
-def smoke_test_through_stand_in(rehearsal: Rehearsal, invoke_url: str, image: str) -> Result:
-    """smoke-test.sh against a local server at the invoke URL's path (its stage is the app's base path)."""
+def smoke_test_through_stand_in(
+    rehearsal: Rehearsal, invoke_url: str, image: str, *args: str
+) -> tuple[Result, str, str]:
+    """smoke-test.sh (with `args`, e.g. --expect-image) against a local server at the invoke URL's path (its
+    stage is the app's base path) answering from `image`; returns the result, the step's summary and the URL."""
     stage = urlparse(invoke_url).path.strip("/")
     with serving(type("Api", (StandInApi,), {"stage": stage, "image": image})) as base:
-        return rehearsal.step("smoke-test.sh", "--url", f"{base}/{stage}", "--deadline", "20", "--interval", "1")
+        url = f"{base}/{stage}"
+        result, summary = rehearsal.summarized(
+            "smoke", "smoke-test.sh", "--url", url, *args, "--deadline", "20", "--interval", "1"
+        )
+    return result, summary, url
+
+
+def image_of_task_definition(rehearsal: Rehearsal, arn: str) -> tuple[str, str]:
+    """The container's image and the IMAGE its task definition gives it, which the app reports on /host: so
+    the stand-in answering with it makes the smoke test check the chain image -> task definition -> /host."""
+    container = aws_cli(rehearsal.admin_env, "ecs", "describe-task-definition", "--task-definition", arn)[
+        "taskDefinition"
+    ]["containerDefinitions"][0]
+    reported = {item["name"]: item["value"] for item in container.get("environment", [])}.get("IMAGE", "")
+    return container["image"], reported
 
 
 def build_step(rehearsal: Rehearsal) -> dict[str, str]:
@@ -248,20 +292,22 @@ def test_init_on_an_empty_account(rehearsal: Rehearsal) -> None:
     rehearsal.step("terraform-root.sh", "apply", "ecr")
     image = build_step(rehearsal)
     assert image["built"] == "true"
-    task = apply_task(rehearsal, image["image_uri"])
+    _, task_summary = rehearsal.summarized(
+        "task", "terraform-root.sh", "apply", "task", env=dict(rehearsal.env, TF_VAR_image_uri=image["image_uri"])
+    )
+    task = rehearsal.outputs("task")
+    assert task_summary.startswith("### Terraform `task`: applied\n")
+    assert f"| task_definition_arn | `{task['task_definition_arn']}` |" in task_summary
+    assert f"| task_definition_revision | `{task['task_definition_revision']}` |" in task_summary
     rehearsal.step("terraform-root.sh", "apply", "service")
-    rehearsal.step("terraform-root.sh", "apply", "network")
+    _, network_summary = rehearsal.summarized("network", "terraform-root.sh", "apply", "network")
     invoke_url = rehearsal.outputs("network")["invoke_url"]
     assert invoke_url.endswith("/dev")
+    assert f"| invoke_url | `{invoke_url}` |" in network_summary
 
-    # The stand-in answers with the IMAGE the registered task definition gives the container, which is what
-    # the app would report: so the smoke test checks the chain image -> task definition -> /host.
-    container = aws_cli(
-        rehearsal.admin_env, "ecs", "describe-task-definition", "--task-definition", task["task_definition_arn"]
-    )["taskDefinition"]["containerDefinitions"][0]
-    assert container["image"] == image["image_uri"]
-    image_env = {item["name"]: item["value"] for item in container.get("environment", [])}.get("IMAGE")
-    smoke = smoke_test_through_stand_in(rehearsal, invoke_url, image_env)
+    container_image, reported = image_of_task_definition(rehearsal, task["task_definition_arn"])
+    assert container_image == image["image_uri"]
+    smoke, _, _ = smoke_test_through_stand_in(rehearsal, invoke_url, reported)
     assert json.loads(smoke.stdout.splitlines()[-1])["imageUri"] == image["image_uri"]
 
     check = rehearsal.step("ecs-check.sh").outputs
@@ -269,7 +315,9 @@ def test_init_on_an_empty_account(rehearsal: Rehearsal) -> None:
     assert check["task_definition_arn"] == task["task_definition_arn"]
     assert check["codedeploy_app_name"] and check["codedeploy_deployment_group_name"]
     assert [call.split()[0] for call in docker_calls(rehearsal.env)] == ["build", "login", "push"]
-    rehearsal.seen.update(tag=image["tag"], image_uri=image["image_uri"], task=task["task_definition_arn"])
+    rehearsal.seen.update(
+        tag=image["tag"], image_uri=image["image_uri"], task=task["task_definition_arn"], invoke_url=invoke_url
+    )
 
 
 def test_init_again_keeps_the_running_service(rehearsal: Rehearsal) -> None:
@@ -303,21 +351,41 @@ def test_deploy_after_a_source_change_deploys_the_new_task_definition(rehearsal:
     source = sorted((rehearsal.repo / "Sources").rglob("*.swift"))[0]
     source.write_text(source.read_text() + "\n// rehearsal: a change to the app\n")
 
-    image = build_step(rehearsal)
+    repository_url = rehearsal.outputs("ecr")["repository_url"]
+    tag = rehearsal.step("image-tag.sh").outputs["image_tag"]
+    built, image_summary = rehearsal.summarized(
+        "image", "ensure-image.sh", "--repository-url", repository_url, "--tag", tag
+    )
+    image = {"tag": tag, **built.outputs}
     assert image["built"] == "true"
     assert image["tag"] != rehearsal.seen["tag"] and image["image_uri"] != rehearsal.seen["image_uri"]
+    assert image_summary.startswith(f"- **Image**: `{image['image_uri']}` — built and pushed by this run")
     task = apply_task(rehearsal, image["image_uri"])
     assert task["task_definition_arn"] != rehearsal.seen["task"]
 
     check = rehearsal.step("ecs-check.sh").outputs
     assert check["task_definition_arn"] == rehearsal.seen["task"]
-    decision = rehearsal.step(
-        "task-definition-changed.sh", "--current", check["task_definition_arn"], "--new", task["task_definition_arn"]
-    ).outputs
-    assert decision == {"deploy": "true"}
+    changed, check_summary = rehearsal.summarized(
+        "check",
+        "task-definition-changed.sh",
+        "--current",
+        check["task_definition_arn"],
+        "--new",
+        task["task_definition_arn"],
+        "--application",
+        check["codedeploy_app_name"],
+        "--deployment-group",
+        check["codedeploy_deployment_group_name"],
+    )
+    assert changed.outputs == {"deploy": "true"}
+    assert check_summary == (
+        f"- **Task definition**: `{task['task_definition_arn']}` to deploy "
+        f"(the service runs `{rehearsal.seen['task']}`)\n"
+    )
 
     rehearsal.emulator.deployments_will("Succeeded", after_polls=2)
-    deployed = rehearsal.step(
+    deployed, deploy_summary = rehearsal.summarized(
+        "deploy",
         "create-deployment.sh",
         "--application",
         check["codedeploy_app_name"],
@@ -334,8 +402,13 @@ def test_deploy_after_a_source_change_deploys_the_new_task_definition(rehearsal:
         "--interval",
         "1",
     )
-    (deployment_id,) = rehearsal.deployments()
+    (deployment_id,) = rehearsal.deployments()  # what the CodeDeploy test double created
     assert deployed.outputs["deployment_id"] == deployment_id
+    assert deploy_summary.splitlines() == [
+        f"- **Deployment**: {console_link(deployment_id)} of `{task['task_definition_arn']}` in "
+        f"{check['codedeploy_app_name']}/{check['codedeploy_deployment_group_name']}",
+        f"- **Outcome**: deployed — {console_link(deployment_id)} Succeeded",
+    ]
     info = aws_cli(rehearsal.admin_env, "deploy", "get-deployment", "--deployment-id", deployment_id)["deploymentInfo"]
     assert info["status"] == "Succeeded"
     assert info["deploymentGroupName"] == check["codedeploy_deployment_group_name"]
@@ -346,6 +419,99 @@ def test_deploy_after_a_source_change_deploys_the_new_task_definition(rehearsal:
     }
     # After the (faked) blue/green switch the service runs the new revision: nothing left to deploy.
     assert rehearsal.step("ecs-check.sh").outputs["task_definition_arn"] == task["task_definition_arn"]
+
+    # The smoke test waits for /host to answer from the deployed image; the stand-in answers with the IMAGE
+    # of the task definition the service now runs.
+    _, reported = image_of_task_definition(rehearsal, task["task_definition_arn"])
+    _, smoke_summary, url = smoke_test_through_stand_in(
+        rehearsal, rehearsal.seen["invoke_url"], reported, "--expect-image", image["image_uri"]
+    )
+    assert smoke_summary.startswith(f"- **API**: `{url}/host` answered 200 from image `{image['image_uri']}`")
+    assert smoke_summary.rstrip().endswith(": the deployed image")
+
+
+# MARK: - Pull request plans with the read-only role
+
+
+@pytest.fixture(scope="module")
+def plan_env(rehearsal: Rehearsal) -> dict[str, str]:
+    """The workflows' environment signed as the plan role, assumed as the Plan workflow does (the OIDC token is
+    the emulator's test double, which must be used before IAM is enforced)."""
+    arn = aws_cli(rehearsal.admin_env, "iam", "get-role", "--role-name", PLAN_ROLE)["Role"]["Arn"]
+    rehearsal.emulator.enforce_iam(False)
+    try:
+        return rehearsal.emulator.deploy_role(rehearsal.env, arn)
+    finally:
+        rehearsal.emulator.enforce_iam()
+
+
+def state_objects(rehearsal: Rehearsal) -> dict[str, str]:
+    listed = aws_cli(rehearsal.admin_env, "s3api", "list-objects-v2", "--bucket", STATE_BUCKET).get("Contents", [])
+    return {item["Key"]: item["ETag"] for item in listed}
+
+
+def test_the_plan_role_plans_every_root_without_a_lock_or_a_write(
+    rehearsal: Rehearsal, plan_env: dict[str, str]
+) -> None:
+    before = state_objects(rehearsal)
+    assert set(before) == {f"{root}.tfstate" for root in ROOTS}
+    _, summary = rehearsal.summarized("plan", "plan-roots.sh", *ROOTS, env=plan_env)
+    for root in ROOTS:
+        assert (
+            f"### Plan of `{root}`: " in summary and f"<details><summary>terraform show ({root})</summary>" in summary
+        )
+    assert "failed" not in summary
+    # The task root planned with the image in its state: the pull request changed nothing there.
+    assert "### Plan of `task`: no changes\n" in summary
+    assert state_objects(rehearsal) == before, "a plan wrote a state or left a lock file"
+
+
+def test_the_plan_role_is_denied_an_apply_and_any_write(rehearsal: Rehearsal, plan_env: dict[str, str]) -> None:
+    apply = run("terraform-root.sh", "apply", "ecr", env=plan_env, cwd=rehearsal.repo, timeout=600)
+    assert apply.code != 0
+    assert "AccessDenied" in apply.stderr, apply.stderr[-3000:]
+    service = rehearsal.outputs("service")
+    for write in (
+        ["s3api", "put-object", "--bucket", STATE_BUCKET, "--key", "ecr.tfstate.tflock", "--body", str(Path(__file__))],
+        [
+            "ecs",
+            "update-service",
+            "--cluster",
+            service["cluster_name"],
+            "--service",
+            service["service_name"],
+            "--desired-count",
+            "5",
+        ],
+        [
+            "deploy",
+            "create-deployment",
+            "--application-name",
+            service["codedeploy_app_name"],
+            "--deployment-group-name",
+            service["codedeploy_deployment_group_name"],
+        ],
+    ):
+        denied = subprocess.run(["aws", *write], env=plan_env, capture_output=True, text=True, timeout=120, check=False)
+        assert denied.returncode != 0 and "AccessDenied" in denied.stderr, (write, denied.stderr)
+
+
+def test_the_bootstraps_iam_documents_are_within_iams_quotas(rehearsal: Rehearsal) -> None:
+    """moto stores any size of policy; the applied bootstrap state (both roles, every policy) is measured."""
+    shown = subprocess.run(
+        ["terraform", f"-chdir={rehearsal.repo / 'terraform' / 'bootstrap'}", "show", "-json"],
+        env=rehearsal.admin_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    document = json.loads(shown.stdout)
+    types = {resource.type for resource in aws_rules.resources(document)}
+    assert {"aws_iam_role", "aws_iam_policy", "aws_iam_role_policy_attachment"} <= types
+    plan_policies = [r for r in aws_rules.resources(document) if r.address.startswith("aws_iam_policy.plan[")]
+    assert plan_policies, "the bootstrap created no plan policies"
+    assert [str(v) for v in aws_rules.check(document)] == []
 
 
 # MARK: - Destroy

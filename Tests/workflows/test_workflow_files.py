@@ -63,7 +63,7 @@ def test_init_runs_the_seeds_steps_in_order() -> None:
 
 
 def test_deploy_builds_applies_checks_then_deploys() -> None:
-    assert order("deploy.yml") == ["ci", "ecr", "image", "task", "check", "deploy"]
+    assert order("deploy.yml") == ["ci", "ecr", "image", "task", "check", "deploy", "network", "smoke"]
     deploy = jobs("deploy.yml")
     assert deploy["deploy"]["if"] == "needs.check.outputs.deploy == 'true'"
     assert triggers(load("deploy.yml")) == {"push": {"branches": ["main"]}}

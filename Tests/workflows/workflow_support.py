@@ -27,6 +27,14 @@ ACCOUNT = "123456789012"
 FAKES = Path(__file__).resolve().parent / "fakes"
 
 
+def console_link(deployment_id: str) -> str:
+    """The Markdown link the job summaries give a CodeDeploy deployment (scripts/pipeline/lib/common.sh)."""
+    return (
+        f"[{deployment_id}](https://{REGION}.console.aws.amazon.com/codesuite/codedeploy/deployments/"
+        f"{deployment_id}?region={REGION})"
+    )
+
+
 @dataclass
 class WorkflowEmulator(Emulator):
     """The shared emulator (Tests/aws-emulator/emulator.py) plus the control file of its CodeDeploy test double."""

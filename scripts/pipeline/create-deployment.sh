@@ -21,7 +21,7 @@ otherwise stdout) and watches it (watch-deployment.sh: --timeout default 1800, -
 USAGE
 }
 
-application='' group='' appspec_args=() watch_args=()
+application='' group='' task_definition_arn='' appspec_args=() watch_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
@@ -30,7 +30,8 @@ while [ $# -gt 0 ]; do
     # Empty: a service root state from before these outputs existed; the deployment keeps the current network.
     --subnets | --security-groups)
       [ -z "${2-}" ] || appspec_args+=("$1" "$2"); shift 2 ;;
-    --task-definition-arn | --container-name | --container-port)
+    --task-definition-arn) task_definition_arn=${2:?$1 needs a value}; appspec_args+=("$1" "$2"); shift 2 ;;
+    --container-name | --container-port)
       appspec_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --timeout | --interval | --rollback-timeout) watch_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     *) usage >&2; exit 2 ;;
@@ -52,11 +53,14 @@ active=$(aws deploy list-deployments --application-name "$application" --deploym
   --include-only-statuses Created Queued InProgress Baking Ready --query deployments --output json) ||
   fatal "cannot list the deployments of $application/$group"
 if [ "$(jq length <<<"$active")" -gt 0 ]; then
+  running_links=()
   while read -r running; do
+    running_links+=("$(deployment_link "$running")")
     info=$(aws deploy get-deployment --deployment-id "$running" --query deploymentInfo --output json) ||
       fatal "cannot read deployment $running"
     error "deployment $(jq -r '"\(.deploymentId) is \(.status) (created by \(.creator // "unknown"), \(.description // "no description"))\(if .instanceTerminationWaitTimeStarted then "; its traffic has fully shifted and CodeDeploy is waiting to terminate the old tasks" else "" end)"' <<<"$info")"
   done < <(jq -r '.[]' <<<"$active")
+  summary "- **Deployment**: not created — $application/$group already has one in progress: ${running_links[*]}"
   fatal "$application/$group already has a deployment in progress, and CodeDeploy runs one at a time: let it end (re-run this workflow afterwards), or end it with \`aws deploy stop-deployment --deployment-id ID --auto-rollback-enabled\` (a deployment in its termination wait: \`aws deploy continue-deployment --deployment-id ID --deployment-wait-type TERMINATION_WAIT\`)"
 fi
 
@@ -66,5 +70,6 @@ deployment_id=$(aws deploy create-deployment --application-name "$application" -
   --revision "$revision" --query deploymentId --output text)
 [[ -n $deployment_id && $deployment_id != None ]] || fatal "CodeDeploy returned no deployment id"
 set_output deployment_id "$deployment_id"
+summary "- **Deployment**: $(deployment_link "$deployment_id") of \`$task_definition_arn\` in $application/$group"
 
 "$here/watch-deployment.sh" --deployment-id "$deployment_id" "${watch_args[@]}"

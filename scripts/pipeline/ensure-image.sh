@@ -112,3 +112,8 @@ fi
 
 set_output image_uri "$repository_url@$digest"
 set_output built "$built"
+if [ "$built" = true ]; then
+  summary "- **Image**: \`$repository_url@$digest\` — built and pushed by this run (tag \`$tag\`)"
+else
+  summary "- **Image**: \`$repository_url@$digest\` — reused: ECR already had tag \`$tag\` (its inputs did not change)"
+fi

@@ -37,5 +37,6 @@ for root in "${roots[@]}"; do
     log "the $root root needs no change"
   fi
 done
+[ ${#changed[@]} -eq 0 ] || summary "- **Deployment**: not started — the ${changed[*]} root(s) would change too, and Deploy applies only the task root: run the Init workflow, then push again"
 [ ${#changed[@]} -eq 0 ] ||
   fatal "Deploy applies only the task root; ${changed[*]} must be applied too (their inputs follow the task root's outputs, or their code changed): run the Init workflow, which applies every root in order, then push again"

@@ -47,6 +47,7 @@ arn_pattern='^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/[A-Za-z0-9
 
 if [ "$current" = "$new" ]; then
   log "no deployment: the service already runs $new"
+  summary "- **Deployment**: skipped — the service already runs \`$new\` (nothing in this push changed the task definition)"
   set_output deploy false
   exit 0
 fi
@@ -76,9 +77,11 @@ fi
 if [ -n "$rolled_back" ] && [ "$retry" != true ]; then
   log "no deployment: $new was deployed in $(jq -r '"\(.deploymentId) (\(.description // "no description")), which ended \(.status): \(.errorInformation.code // "")\(if .errorInformation.message then ": " + .errorInformation.message else "" end)"' <<<"$rolled_back")"
   log "the service stays on $current; a change to the image inputs or the task root makes a new revision to deploy (or retry with --retry-rolled-back)"
+  summary "- **Deployment**: skipped — \`$new\` was already deployed in $(deployment_link "$(jq -r .deploymentId <<<"$rolled_back")"), which ended $(jq -r .status <<<"$rolled_back") and was rolled back; the service stays on \`$current\`"
   set_output deploy false
 else
   [ -z "$rolled_back" ] || log "retrying $new, rolled back in $(jq -r .deploymentId <<<"$rolled_back"), as asked"
   log "deploy: the service runs $current; the task root has $new"
+  summary "- **Task definition**: \`$new\` to deploy (the service runs \`$current\`)"
   set_output deploy true
 fi

@@ -7,11 +7,14 @@ source "$(dirname "$0")/lib/common.sh"
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/pipeline/terraform-root.sh COMMAND ROOT [LOCK_ID]
-  COMMAND  init | apply | plan | destroy | output | force-unlock
+Usage: scripts/pipeline/terraform-root.sh COMMAND ROOT [LOCK_ID | TEXT_FILE]
+  COMMAND  init | apply | plan | speculative-plan | destroy | output | force-unlock
            apply    init, then apply with -var-file=terraform/config.tfvars (no prompt)
            plan     init, then plan (changes nothing); prints the resources the plan would change as a
                     JSON array of "ADDRESS (ACTIONS)" on stdout ([] when none)
+           speculative-plan  like plan, but without the state lock (-lock=false), and the plan as text
+                    (terraform show) written to TEXT_FILE: a pull request's plan, by a role that may not
+                    write the lock file, of a plan nobody applies
            destroy  init, then destroy; a root whose state is empty (never applied or already destroyed)
                     is skipped, so Destroy can be re-run after a partial failure; a state that cannot be
                     read fails (exit 1)
@@ -40,7 +43,10 @@ USAGE
 
 case "${1:-}" in -h | --help) usage; exit 0 ;; esac
 command=${1:-} root=${2:-} lock_id=${3:-}
-case "$command:$#" in init:2 | apply:2 | plan:2 | destroy:2 | output:2 | force-unlock:3) ;; *) usage >&2; exit 2 ;; esac
+case "$command:$#" in
+  init:2 | apply:2 | plan:2 | destroy:2 | output:2 | force-unlock:3 | speculative-plan:3) ;;
+  *) usage >&2; exit 2 ;;
+esac
 case "$root" in '' | */* | .*) fatal "ROOT must be a plain directory name under terraform/, got '$root'" ;; esac
 lock_timeout=${TF_LOCK_TIMEOUT:-5m} stale_minutes=${TF_STALE_LOCK_MINUTES:-60}
 [[ $lock_timeout =~ ^[0-9]+[sm]$ ]] || fatal "TF_LOCK_TIMEOUT must be like 30s or 5m, got '$lock_timeout'"
@@ -81,6 +87,23 @@ fi
 
 tf() { terraform -chdir="$root_dir" "$@"; }
 
+# The resources a saved plan would change, as a JSON array of "ADDRESS (ACTIONS)" ([] when none).
+plan_changes() {
+  tf show -json "$1" | jq -c '[.resource_changes[]? | select(.change.actions != ["no-op"] and .change.actions != ["read"])
+    | "\(.address) (\(.change.actions | join("+")))"]'
+}
+
+# The job summary of an apply: the root's outputs (single values; never sensitive ones), e.g. the task root's
+# task definition revision, the network root's invoke URL.
+summarize_outputs() {
+  local rows
+  rows=$(tf output -json | jq -r 'to_entries[] | select(.value.sensitive | not)
+    | select(.value.value | type == "string" or type == "number" or type == "boolean")
+    | "| \(.key) | `\(.value.value)` |"') || rows=''
+  summary "### Terraform \`$root\`: applied" ""
+  [ -z "$rows" ] || summary "| Output | Value |" "| --- | --- |" "$rows" ""
+}
+
 # S3-native locking (use_lockfile) keeps the lock as the object <key>.tflock holding Terraform's lock info
 # (ID, Who, Operation, Created). A job cancelled or timed out while holding it leaves it behind, and every
 # later run would wait TF_LOCK_TIMEOUT and fail. A lock older than any job can run is stale: say so at once,
@@ -105,6 +128,8 @@ check_stale_lock() {
     error "the state of $root is locked since $created (${age} min, longer than any job runs): $(jq -c '{ID, Who, Operation}' "$lock")"
     error "if no Terraform run holds it (a cancelled or timed-out job), remove it with:"
     error "  scripts/pipeline/terraform-root.sh force-unlock $root $(jq -r .ID "$lock")"
+    summary "- **Terraform \`$root\`**: not run — its state is locked since $created; if no run holds it:" \
+      "  \`scripts/pipeline/terraform-root.sh force-unlock $root $(jq -r .ID "$lock")\`"
     rm -f "$lock"
     exit 1
   fi
@@ -137,14 +162,29 @@ case "$command" in
   apply)
     check_stale_lock
     log "apply $root"
-    tf apply -input=false -auto-approve -lock-timeout="$lock_timeout" -var-file="$var_file" >&2
+    if ! tf apply -input=false -auto-approve -lock-timeout="$lock_timeout" -var-file="$var_file" >&2; then
+      summary "### Terraform \`$root\`: apply failed (the job log has Terraform's error)"
+      exit 1
+    fi
+    summarize_outputs
     ;;
   plan)
     log "plan $root"
     plan_file=$root_dir/.terraform/pipeline.tfplan
     tf plan -input=false -lock-timeout="$lock_timeout" -var-file="$var_file" -out="$plan_file" >&2
-    tf show -json "$plan_file" | jq -c '[.resource_changes[]? | select(.change.actions != ["no-op"] and .change.actions != ["read"])
-      | "\(.address) (\(.change.actions | join("+")))"]'
+    plan_changes "$plan_file"
+    rm -f "$plan_file"
+    ;;
+  speculative-plan)
+    text_file=$lock_id
+    log "plan $root without the state lock (speculative: never applied)"
+    plan_file=$root_dir/.terraform/pipeline.tfplan
+    # -lock=false: the S3 lock is an object the plan would write (<key>.tflock), which a read-only role may not;
+    # and a plan nobody applies needs no protection from a concurrent apply (at worst it shows a state one
+    # apply old), while taking the lock would make Deploy's apply wait for a pull request.
+    tf plan -input=false -lock=false -var-file="$var_file" -out="$plan_file" >&2
+    tf show -no-color "$plan_file" >"$text_file"
+    plan_changes "$plan_file"
     rm -f "$plan_file"
     ;;
   destroy)
@@ -153,15 +193,21 @@ case "$command" in
     # (network, task, ECR) under a service that still runs.
     # `state pull` prints an empty state (exit 0) for a root never applied; `state list` would fail there.
     if ! state=$(tf state pull) || ! resources=$(jq -e '.resources | length' <<<"$state"); then
+      summary "- **Terraform \`$root\`**: failed — its state cannot be read; nothing was destroyed"
       fatal "cannot read the state of $root (terraform state pull failed, see above); nothing was destroyed. Fix the access to the state bucket and run Destroy again"
     fi
     if [ "$resources" -eq 0 ]; then
       log "$root has no resources in its state: nothing to destroy"
+      summary "- **Terraform \`$root\`**: skipped — its state is empty (never applied, or already destroyed)"
       exit 0
     fi
     check_stale_lock
     log "destroy $root"
-    tf destroy -input=false -auto-approve -lock-timeout="$lock_timeout" -var-file="$var_file" >&2
+    if ! tf destroy -input=false -auto-approve -lock-timeout="$lock_timeout" -var-file="$var_file" >&2; then
+      summary "- **Terraform \`$root\`**: destroy failed (the job log has Terraform's error)"
+      exit 1
+    fi
+    summary "- **Terraform \`$root\`**: destroyed ($resources resources)"
     ;;
   output)
     tf output -json | jq -c 'map_values(.value)'

@@ -52,9 +52,10 @@ pause_until() {
   sleep $((interval < remaining ? interval : remaining))
 }
 
-# Follows the rollback CodeDeploy started for a failed or stopped deployment; always ends the script with 1.
+# follow_rollback ID WHY: follows the rollback CodeDeploy started for a failed or stopped deployment (WHY: how
+# it ended, for the job summary); always ends the script with 1.
 follow_rollback() {
-  local failed=$1 info rollback_id status last='' deadline=$((SECONDS + rollback_timeout))
+  local failed=$1 why=$2 info rollback_id status last='' deadline=$((SECONDS + rollback_timeout))
   # rollbackInfo may appear a moment after the status: read again until it names the rollback or says none.
   while :; do
     info=$(read_deployment "$failed")
@@ -63,6 +64,7 @@ follow_rollback() {
     if [ "$(jq -r '.autoRollbackConfiguration.enabled // false' <<<"$info")" != true ] &&
       [ -z "$(jq -r '.rollbackInfo.rollbackMessage // empty' <<<"$info")" ] || [ "$SECONDS" -ge "$deadline" ]; then
       error "no rollback deployment for $failed: the service keeps what CodeDeploy left (check the console)"
+      summary "- **Outcome**: failed — $(deployment_link "$failed") $why; no rollback: the service keeps what CodeDeploy left"
       exit 1
     fi
     pause_until "$deadline"
@@ -74,11 +76,18 @@ follow_rollback() {
     [ "$status" = "$last" ] || log "rollback $rollback_id: $status"
     last=$status
     case "$status" in
-      Succeeded) error "deployment $failed did not succeed; rollback $rollback_id restored the previous revision"; exit 1 ;;
-      Failed | Stopped) error "deployment $failed did not succeed and its rollback $rollback_id is $status: check the service in the console"; exit 1 ;;
+      Succeeded)
+        error "deployment $failed did not succeed; rollback $rollback_id restored the previous revision"
+        summary "- **Outcome**: rolled back — $(deployment_link "$failed") $why; rollback $(deployment_link "$rollback_id") restored the previous revision"
+        exit 1 ;;
+      Failed | Stopped)
+        error "deployment $failed did not succeed and its rollback $rollback_id is $status: check the service in the console"
+        summary "- **Outcome**: failed — $(deployment_link "$failed") $why, and its rollback $(deployment_link "$rollback_id") is $status: check the service"
+        exit 1 ;;
     esac
     if [ "$SECONDS" -ge "$deadline" ]; then
       error "rollback $rollback_id still $status after ${rollback_timeout}s; the next Deploy waits for it to end"
+      summary "- **Outcome**: failed — $(deployment_link "$failed") $why; its rollback $(deployment_link "$rollback_id") was still $status after ${rollback_timeout}s"
       exit 1
     fi
     pause_until "$deadline"
@@ -96,13 +105,15 @@ while :; do
     last_status=$status
   fi
   case "$status" in
-    Succeeded) exit 0 ;;
+    Succeeded)
+      summary "- **Outcome**: deployed — $(deployment_link "$deployment_id") Succeeded"
+      exit 0 ;;
     Failed | Stopped)
       # errorInformation is CodeDeploy's reason; rollbackInfo says what it did about it.
-      error "deployment $deployment_id $status: $(jq -r '
-        [(.errorInformation.code // empty), (.errorInformation.message // "no error information")]
-        | join(": ")' <<<"$info")"
-      follow_rollback "$deployment_id"
+      reason=$(jq -r '[(.errorInformation.code // empty), (.errorInformation.message // "no error information")]
+        | join(": ")' <<<"$info")
+      error "deployment $deployment_id $status: $reason"
+      follow_rollback "$deployment_id" "$status ($reason)"
       ;;
   esac
   if [ "$SECONDS" -ge "$deadline" ]; then
@@ -110,14 +121,16 @@ while :; do
       # All traffic is on the new tasks; CodeDeploy only waits to terminate the old ones (the group's
       # termination wait). Stopping now would roll back a healthy deployment.
       log "deployment $deployment_id: traffic fully shifted; CodeDeploy ends it by itself after the termination wait"
+      summary "- **Outcome**: deployed — $(deployment_link "$deployment_id") has shifted all traffic to the new tasks; CodeDeploy ends it after the termination wait for the old ones"
       exit 0
     fi
     # A deployment left running would make the next Deploy fail with DeploymentLimitExceeded, so it is
     # stopped and rolled back; if even that fails, say so, and the console shows it.
     if aws deploy stop-deployment --deployment-id "$deployment_id" --auto-rollback-enabled --output json >/dev/null; then
       error "deployment $deployment_id still $status after ${timeout}s; stopped it and asked CodeDeploy to roll back"
-      follow_rollback "$deployment_id"
+      follow_rollback "$deployment_id" "was still $status after ${timeout}s and was stopped"
     fi
+    summary "- **Outcome**: failed — $(deployment_link "$deployment_id") still $status after ${timeout}s and could not be stopped: stop it in the console"
     fatal "deployment $deployment_id still $status after ${timeout}s and could not be stopped; stop it in the CodeDeploy console"
   fi
   pause_until "$deadline"

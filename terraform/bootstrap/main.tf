@@ -8,6 +8,7 @@ locals {
   region     = var.aws_region
   name       = var.project_name
   role_name  = coalesce(var.deploy_role_name, "${var.project_name}-deploy")
+  plan_name  = coalesce(var.plan_role_name, "${var.project_name}-plan")
 }
 
 ################################################################################
@@ -158,6 +159,7 @@ locals {
     ecs_task_def   = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${local.name}:*"
     iam_roles      = "arn:${local.partition}:iam::${local.account_id}:role/${local.name}-*"
     deploy_role    = "arn:${local.partition}:iam::${local.account_id}:role/${local.role_name}"
+    plan_role      = "arn:${local.partition}:iam::${local.account_id}:role/${local.plan_name}"
     deploy_policies = [
       for concern in local.deploy_policy_concerns : "arn:${local.partition}:iam::${local.account_id}:policy/${local.role_name}-${concern}"
     ]
@@ -408,6 +410,8 @@ locals {
       {
         # The deploy role's own name (<project>-deploy) matches the project role pattern above, so without
         # this a workflow could rewrite its own trust policy, widen or detach its policies, or delete itself.
+        # The plan role (<project>-plan) matches it too: a main-branch workflow must not widen what pull
+        # requests may assume.
         Sid    = "DenyDeployRoleSelfModification"
         Effect = "Deny"
         Action = [
@@ -415,7 +419,7 @@ locals {
           "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:TagRole",
           "iam:UntagRole", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:PassRole",
         ]
-        Resource = [local.arn.deploy_role]
+        Resource = var.create_plan_role ? [local.arn.deploy_role, local.arn.plan_role] : [local.arn.deploy_role]
       },
       {
         # Nothing above allows these on customer policies; the Deny keeps it so if a later Allow does.
@@ -488,5 +492,74 @@ resource "aws_iam_role_policy_attachment" "deploy" {
   for_each = aws_iam_policy.deploy
 
   role       = aws_iam_role.deploy.name
+  policy_arn = each.value.arn
+}
+
+################################################################################
+# Plan role: pull requests plan the roots they touch, read-only
+################################################################################
+
+# Assumed by the PR plan workflow (.github/workflows/plan.yml) with a pull_request token only. A refresh reads
+# what an apply manages, so its permissions are the deploy policies' read actions (Describe*, Get*, List*, and
+# API Gateway's GET), derived from them so the two roles never disagree. Pulling image layers and ECR logins are
+# reads a plan never needs. Nothing here writes: no state lock either (the workflow plans with -lock=false).
+locals {
+  read_action           = "^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$|^apigateway:GET$"
+  plan_excluded_actions = ["ecr:GetAuthorizationToken", "ecr:GetDownloadUrlForLayer"]
+  plan_statements = {
+    for concern, statements in local.deploy_policies : concern => [
+      for statement in statements : merge(statement, {
+        Action = [for action in statement.Action : action if can(regex(local.read_action, action)) && !contains(local.plan_excluded_actions, action)]
+      }) if statement.Effect == "Allow"
+    ]
+  }
+  # Only statements (and policies) left with an action: IAM refuses an empty one.
+  plan_policies = {
+    for concern, statements in local.plan_statements : concern => [for statement in statements : statement if length(statement.Action) > 0]
+    if length([for statement in statements : statement if length(statement.Action) > 0]) > 0
+  }
+}
+
+resource "aws_iam_role" "plan" {
+  count = var.create_plan_role ? 1 : 0
+
+  name                 = local.plan_name
+  description          = "Assumed by pull request workflows of ${var.github_repository} to plan ${var.project_name} read-only"
+  max_session_duration = 3600
+
+  # GitHub's subject for a pull_request event is repo:OWNER/REPO:pull_request ("OpenID Connect reference",
+  # GitHub Docs, example subject claims). A pull request from a fork gets no token at all.
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = local.oidc_provider_arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = {
+          "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
+          "token.actions.githubusercontent.com:sub" = "repo:${var.github_repository}:pull_request"
+        }
+      }
+    }]
+  })
+
+  depends_on = [aws_iam_openid_connect_provider.github]
+}
+
+# One managed policy per deploy concern that has reads: each is a subset of its deploy policy, so it stays
+# within the 6,144-character quota, and a role may have 10 ("IAM and AWS STS quotas"; Tests/terraform checks).
+resource "aws_iam_policy" "plan" {
+  for_each = var.create_plan_role ? local.plan_policies : {}
+
+  name        = "${local.plan_name}-${each.key}"
+  description = "What pull requests of ${var.project_name} need to plan its Terraform roots (read-only): ${each.key}"
+  policy      = jsonencode({ Version = "2012-10-17", Statement = each.value })
+}
+
+resource "aws_iam_role_policy_attachment" "plan" {
+  for_each = aws_iam_policy.plan
+
+  role       = aws_iam_role.plan[0].name
   policy_arn = each.value.arn
 }

@@ -40,3 +40,8 @@ output "oidc_provider_arn" {
   description = "ARN of the GitHub OIDC provider."
   value       = local.oidc_provider_arn
 }
+
+output "plan_role_arn" {
+  description = "ARN of the read-only role pull requests assume to plan (the AWS_PLAN_ROLE variable of the repository); null when create_plan_role is false."
+  value       = try(aws_iam_role.plan[0].arn, null)
+}

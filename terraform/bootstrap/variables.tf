@@ -84,3 +84,21 @@ variable "deploy_role_name" {
     error_message = "deploy_role_name must be 1-64 characters of letters, digits and +=,.@_-."
   }
 }
+
+variable "create_plan_role" {
+  description = "Create the read-only role pull requests assume to plan the roots they touch (.github/workflows/plan.yml). Default: true."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "plan_role_name" {
+  description = "Name of the read-only plan role; null means <project_name>-plan. Default: null."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.plan_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.plan_role_name))
+    error_message = "plan_role_name must be 1-64 characters of letters, digits and +=,.@_-."
+  }
+}

@@ -35,6 +35,23 @@ set_output() {
   fi
 }
 
+# summary LINE...: appends Markdown lines to the job summary GitHub shows on the run's page ($GITHUB_STEP_SUMMARY,
+# one file per step). Outside Actions it does nothing. A summary is a report, never a reason to fail: a file that
+# cannot be written is logged and the step goes on.
+summary() {
+  [ -n "${GITHUB_STEP_SUMMARY:-}" ] || return 0
+  printf '%s\n' "$@" 2>/dev/null >>"$GITHUB_STEP_SUMMARY" ||
+    error "cannot write the job summary $GITHUB_STEP_SUMMARY; going on without it"
+  return 0
+}
+
+# deployment_link ID: a Markdown link to the deployment in the CodeDeploy console of $AWS_REGION.
+deployment_link() {
+  local region=${AWS_REGION:-${AWS_DEFAULT_REGION:-}}
+  printf '[%s](https://%s.console.aws.amazon.com/codesuite/codedeploy/deployments/%s?region=%s)' \
+    "$1" "$region" "$1" "$region"
+}
+
 # Root of the repository (two levels above this file), for scripts that read tracked files.
 pipeline_repo_root() {
   (cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)

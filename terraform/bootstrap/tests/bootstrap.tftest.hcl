@@ -213,9 +213,93 @@ run "renamed_deploy_role_is_still_denied_self_modification" {
 
   assert {
     condition = one([for s in flatten([for p in aws_iam_policy.deploy : jsondecode(p.policy).Statement]) :
-    s.Resource if s.Sid == "DenyDeployRoleSelfModification"]) == ["arn:aws:iam::123456789012:role/fargate-auto-scaled-backend-ci"]
-    error_message = "The Deny names the deploy role's actual ARN when deploy_role_name overrides it."
+    s.Resource if s.Sid == "DenyDeployRoleSelfModification"]) == ["arn:aws:iam::123456789012:role/fargate-auto-scaled-backend-ci", "arn:aws:iam::123456789012:role/fargate-auto-scaled-backend-plan"]
+    error_message = "The Deny names the deploy role's actual ARN when deploy_role_name overrides it (and the plan role's)."
   }
+}
+
+# The plan role (pull requests): assumable by this repository's pull_request tokens only, and holding only
+# read actions that the deploy policies also hold, so a pull request can refresh but never change anything.
+run "plan_role_trusts_only_pull_requests_of_this_repository" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.plan[0].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:octo-org/fargate-auto-scaled-backend:pull_request"
+    error_message = "Only pull_request tokens of github_repository may assume the plan role."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.plan[0].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com" && length(jsondecode(aws_iam_role.plan[0].assume_role_policy).Statement) == 1
+    error_message = "The plan role trusts GitHub's tokens for STS, in one statement."
+  }
+
+  assert {
+    condition     = aws_iam_role.plan[0].name == "fargate-auto-scaled-backend-plan"
+    error_message = "The plan role is named <project>-plan by default."
+  }
+}
+
+run "plan_role_only_reads" {
+  command = plan
+
+  assert {
+    condition = alltrue([for s in flatten([for p in aws_iam_policy.plan : jsondecode(p.policy).Statement]) :
+      s.Effect == "Allow" && alltrue([for a in s.Action : can(regex("^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$|^apigateway:GET$", a))])
+    ])
+    error_message = "Every plan statement allows read actions only (Describe*, Get*, List*, apigateway:GET)."
+  }
+
+  assert {
+    condition = length(setsubtract(
+      flatten([for p in aws_iam_policy.plan : [for s in jsondecode(p.policy).Statement : s.Action]]),
+      flatten([for p in aws_iam_policy.deploy : [for s in jsondecode(p.policy).Statement : s.Action if s.Effect == "Allow"]])
+    )) == 0
+    error_message = "The plan role may do nothing the deploy role may not."
+  }
+
+  assert {
+    condition = (
+      toset(flatten([for s in jsondecode(aws_iam_policy.plan["state"].policy).Statement : s.Action])) == toset(["s3:ListBucket", "s3:GetBucketVersioning", "s3:GetObject"])
+    )
+    error_message = "On the state bucket the plan role lists and reads; it never writes a state or a lock file."
+  }
+
+  assert {
+    condition     = !contains(flatten([for p in aws_iam_policy.plan : [for s in jsondecode(p.policy).Statement : s.Action]]), "ecr:GetAuthorizationToken")
+    error_message = "A plan pulls no images: no ECR login."
+  }
+
+  assert {
+    condition = (
+      toset(keys(aws_iam_role_policy_attachment.plan)) == toset(keys(aws_iam_policy.plan)) &&
+      alltrue([for a in aws_iam_role_policy_attachment.plan : a.role == aws_iam_role.plan[0].name]) &&
+      length(aws_iam_policy.plan) <= 10
+    )
+    error_message = "Every plan policy is attached to the plan role (at most the 10 a role may have)."
+  }
+}
+
+run "no_plan_role_when_not_wanted" {
+  command = plan
+
+  variables {
+    create_plan_role = false
+  }
+
+  assert {
+    condition     = length(aws_iam_role.plan) == 0 && length(aws_iam_policy.plan) == 0
+    error_message = "create_plan_role = false creates no plan role."
+  }
+}
+
+run "reject_plan_role_name_with_space" {
+  command = plan
+
+  variables {
+    plan_role_name = "plan role"
+  }
+
+  expect_failures = [var.plan_role_name]
 }
 
 run "existing_oidc_provider_is_reused" {
