@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from httpsupport import ENTRYPOINT, Server, fcgiapp_bin, get, port_closed
@@ -68,9 +69,22 @@ def test_missing_app_binary_is_refused_with_exit_2(make_server):
     assert "FCGIAPP_BIN" in s.stderr_text()
 
 
-def test_fcgi_workers_derived_by_preflight_reaches_the_app(make_server):
-    s = make_server(env={"NGINX_UPSTREAM_KEEPALIVE": "3", "NGINX_WORKER_PROCESSES": "2"}).start()
-    assert get(s.port, "/status").json()["workers"]["total"] == 12
+def test_sizing_derived_by_preflight_reaches_the_app_and_nginx(make_server):
+    """Preflight's sizing rule (Preflight+Sizing.swift) reaches both processes: one app thread per app
+    connection the nginx workers can open, W x (C + K) // 2, and the listen backlog somaxconn allows."""
+    workers, connections, keepalive = 2, 64, 3
+    s = make_server(
+        env={
+            "NGINX_WORKER_PROCESSES": str(workers),
+            "NGINX_WORKER_CONNECTIONS": str(connections),
+            "NGINX_UPSTREAM_KEEPALIVE": str(keepalive),
+        }
+    ).start()
+    assert get(s.port, "/status").json()["workers"]["total"] == workers * ((connections + keepalive) // 2)
+    somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text())
+    assert f'"backlog":{min(somaxconn, 65535)}' in s.stderr_text(), s.stderr_text()
+    conf = (s.runtime_dir / "nginx.conf").read_text()
+    assert f"worker_connections {connections};" in conf and f"keepalive {keepalive};" in conf
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root's nginx workers change user")
