@@ -4,6 +4,7 @@ import concurrent.futures
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import stat
@@ -70,21 +71,18 @@ def test_missing_app_binary_is_refused_with_exit_2(make_server):
 
 
 def test_sizing_derived_by_preflight_reaches_the_app_and_nginx(make_server):
-    """Preflight's sizing rule (Preflight+Sizing.swift) reaches both processes: one app thread per app
-    connection the nginx workers can open, W x (C + K) // 2, and the listen backlog somaxconn allows."""
-    workers, connections, keepalive = 2, 64, 3
+    """What preflight derives (its rule is unit-tested in PreflightSizingTests) reaches both processes:
+    the app runs the FCGI_WORKERS the entrypoint exported and listens with the backlog somaxconn allows;
+    nginx gets the given worker_connections and keepalive."""
     s = make_server(
-        env={
-            "NGINX_WORKER_PROCESSES": str(workers),
-            "NGINX_WORKER_CONNECTIONS": str(connections),
-            "NGINX_UPSTREAM_KEEPALIVE": str(keepalive),
-        }
+        env={"NGINX_WORKER_PROCESSES": "2", "NGINX_WORKER_CONNECTIONS": "64", "NGINX_UPSTREAM_KEEPALIVE": "3"}
     ).start()
-    assert get(s.port, "/status").json()["workers"]["total"] == workers * ((connections + keepalive) // 2)
+    exported = int(re.search(r"FCGI_WORKERS=(\d+)", s.stderr_text()).group(1))
+    assert get(s.port, "/status").json()["workers"]["total"] == exported
     somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text())
     assert f'"backlog":{min(somaxconn, 65535)}' in s.stderr_text(), s.stderr_text()
     conf = (s.runtime_dir / "nginx.conf").read_text()
-    assert f"worker_connections {connections};" in conf and f"keepalive {keepalive};" in conf
+    assert "worker_connections 64;" in conf and "keepalive 3;" in conf
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root's nginx workers change user")

@@ -17,7 +17,7 @@
 ///
 /// ```swift
 /// let sizing = Preflight.Sizing.derive(workerProcesses: 1, listenQueueLimit: 4096)
-/// // threads 1000, keepalive 64, backlog 4096, workerConnections 10129
+/// // threads 128, keepalive 64, backlog 4096, workerConnections 8385
 /// ```
 extension Preflight {
   package struct Sizing: Sendable, Equatable {
@@ -57,9 +57,17 @@ extension Preflight {
     /// smaller, so the rule never assumes a backlog the kernel does not give.
     package static let fallbackListenQueueLimit = 128
 
-    /// Derives every value not given from the ones given, in this order: threads (the app's cap),
-    /// keepalive (from threads), backlog (what the kernel honours), worker_connections (the most the
-    /// rule allows, capped), then threads again: no more than nginx can open when that is fewer.
+    /// Derives every value not given from the ones given, in this order: keepalive (64, at most half
+    /// of the threads, given or 1000, per worker), the thread budget (twice what idle cached connections can pin,
+    /// at most 1000), backlog (what the kernel honours), worker_connections (the most the rule allows,
+    /// capped), then threads: the budget, or fewer when nginx cannot open that many.
+    ///
+    /// Why not more threads by default: each request in flight wakes its own thread, and nginx (one
+    /// thread per worker) competes with every runnable one for the CPUs. Measured on 2 CPUs: with 256
+    /// or more threads, 600 pipelining clients kept a normal client's request waiting 1.5-2.5 s (the
+    /// hostile-client test allows 1 s); with 128 it passes. More threads did lower p99 at 256 clients
+    /// (24-28 ms with 1000 against ~90 ms with 128, where connections beyond the threads are
+    /// reconnected per request): a task with more CPUs can raise FCGI_WORKERS.
     /// - Parameters:
     ///   - workerProcesses: nginx workers (already resolved from `auto`).
     ///   - workerConnections: `NGINX_WORKER_CONNECTIONS` if set.
@@ -76,9 +84,11 @@ extension Preflight {
       backlog: Int? = nil,
       listenQueueLimit: Int
     ) -> Sizing {
-      let threadBudget = threads ?? AppConfig.workersRange.upperBound
+      let threadCap = threads ?? AppConfig.workersRange.upperBound
       let keepalive =
-        keepalive ?? max(1, min(defaultKeepalive, threadBudget / (2 * workerProcesses)))
+        keepalive ?? max(1, min(defaultKeepalive, threadCap / (2 * workerProcesses)))
+      let threadBudget =
+        threads ?? min(AppConfig.workersRange.upperBound, 2 * keepalive * workerProcesses)
       var sizing = Sizing(
         workerProcesses: workerProcesses,
         workerConnections: workerConnections ?? 0,

@@ -3,9 +3,9 @@ import XCTest
 
 /// The sizing rule (`Preflight.Sizing`): nginx can hold W x floor((C + K) / 2) app connections (W
 /// workers, C worker_connections, K keepalive); the app serves T threads and holds min(B, somaxconn)
-/// more in its backlog; T must exceed W x K. Unset values are derived: T budget 1000, K = min(64,
-/// T / 2W), B = somaxconn, C = min(16384, 2 x floor((T + B) / W) + 1 - K), then T = min(1000, what nginx
-/// can open).
+/// more in its backlog; T must exceed W x K. Unset values are derived: K = min(64, (T or 1000) / 2W),
+/// thread budget min(1000, 2 x K x W), B = somaxconn, C = min(16384, 2 x floor((T + B) / W) + 1 - K),
+/// then T = min(budget, what nginx can open).
 final class PreflightSizingTests: XCTestCase {
   /// Runs preflight with one CPU.
   private func run(_ environment: [String: String], listenQueueLimit: Int) -> Result<
@@ -43,10 +43,11 @@ final class PreflightSizingTests: XCTestCase {
     )
   }
 
-  /// The defaults with 1, 2 and 4 nginx workers and somaxconn 4096 (Linux 5.4+): 1000 threads, keepalive
-  /// 64, backlog 4096, and worker_connections 2 x floor(5096 / W) + 1 - 64: 10129, 5033, 2485.
+  /// The defaults with 1, 2 and 4 nginx workers and somaxconn 4096 (Linux 5.4+): keepalive 64, threads
+  /// 2 x 64 x W (128, 256, 512), backlog 4096, and worker_connections 2 x floor((T + 4096) / W) + 1 - 64:
+  /// 8385, 4289, 2241.
   func testDerivedDefaultsForOneTwoAndFourWorkers() async throws {
-    for (workers, connections) in [(1, 10129), (2, 5033), (4, 2485)] {
+    for (workers, connections, threads) in [(1, 8385, 128), (2, 4289, 256), (4, 2241, 512)] {
       let preflight = try run(["NGINX_WORKER_PROCESSES": String(workers)], listenQueueLimit: 4096)
         .get()
       let values = sizing(preflight)
@@ -54,7 +55,7 @@ final class PreflightSizingTests: XCTestCase {
         values,
         [
           "NGINX_WORKER_PROCESSES": workers, "NGINX_WORKER_CONNECTIONS": connections,
-          "NGINX_UPSTREAM_KEEPALIVE": 64, "FCGI_WORKERS": 1000, "FCGI_BACKLOG": 4096,
+          "NGINX_UPSTREAM_KEEPALIVE": 64, "FCGI_WORKERS": threads, "FCGI_BACKLOG": 4096,
           "NGINX_WORKER_RLIMIT_NOFILE": connections + 64,
         ], "\(workers) workers")
       assertRuleHolds(values, listenQueueLimit: 4096)
@@ -62,15 +63,15 @@ final class PreflightSizingTests: XCTestCase {
   }
 
   /// The default of `make run` and the container (one worker, nothing set) follows somaxconn: 128 (before
-  /// Linux 5.4) gives worker_connections 2 x 1128 + 1 - 64 = 2193; 65535 allows the 16384 cap.
+  /// Linux 5.4) gives worker_connections 2 x (128 + 128) + 1 - 64 = 449; 65535 allows the 16384 cap.
   func testDefaultsFollowTheListenQueueLimit() async throws {
     for (limit, backlog, connections) in [
-      (128, 128, 2193), (4096, 4096, 10129), (65535, 65535, 16384),
+      (128, 128, 449), (4096, 4096, 8385), (65535, 65535, 16384),
     ] {
       let values = sizing(try run([:], listenQueueLimit: limit).get())
       XCTAssertEqual(values["FCGI_BACKLOG"], backlog, "somaxconn \(limit)")
       XCTAssertEqual(values["NGINX_WORKER_CONNECTIONS"], connections, "somaxconn \(limit)")
-      XCTAssertEqual(values["FCGI_WORKERS"], 1000, "somaxconn \(limit)")
+      XCTAssertEqual(values["FCGI_WORKERS"], 128, "somaxconn \(limit)")
       assertRuleHolds(values, listenQueueLimit: limit)
     }
   }
@@ -78,8 +79,8 @@ final class PreflightSizingTests: XCTestCase {
   /// Fewer worker_connections than the cap need fewer threads: the app gets one per connection nginx
   /// can open, and keepalive follows a smaller FCGI_WORKERS (at most half the threads per worker).
   func testThreadsAndKeepaliveFollowWhatIsGiven() async throws {
-    let small = sizing(try run(["NGINX_WORKER_CONNECTIONS": "256"], listenQueueLimit: 4096).get())
-    XCTAssertEqual(small["FCGI_WORKERS"], (256 + 64) / 2)
+    let small = sizing(try run(["NGINX_WORKER_CONNECTIONS": "128"], listenQueueLimit: 4096).get())
+    XCTAssertEqual(small["FCGI_WORKERS"], (128 + 64) / 2)
     assertRuleHolds(small, listenQueueLimit: 4096)
     let few = sizing(
       try run(["FCGI_WORKERS": "128", "NGINX_WORKER_PROCESSES": "4"], listenQueueLimit: 4096).get())
@@ -93,15 +94,15 @@ final class PreflightSizingTests: XCTestCase {
   func testWorkerConnectionsPastTheRuleAreRefused() async throws {
     guard
       case .failure(let failure) = run(
-        ["NGINX_WORKER_CONNECTIONS": "10130"], listenQueueLimit: 4096)
-    else { return XCTFail("10130 accepted") }
+        ["NGINX_WORKER_CONNECTIONS": "8386"], listenQueueLimit: 4096)
+    else { return XCTFail("8386 accepted") }
     XCTAssertEqual(failure.problems.map(\.variable), ["NGINX_WORKER_CONNECTIONS"])
     let reason = failure.problems[0].reason
-    XCTAssertTrue(reason.contains("use at most 10129"), reason)
+    XCTAssertTrue(reason.contains("use at most 8385"), reason)
     XCTAssertTrue(reason.contains("net.core.somaxconn=4096"), reason)
     XCTAssertTrue(reason.contains("502"), reason)
     XCTAssertNoThrow(
-      try run(["NGINX_WORKER_CONNECTIONS": "10129"], listenQueueLimit: 4096).get())
+      try run(["NGINX_WORKER_CONNECTIONS": "8385"], listenQueueLimit: 4096).get())
     guard
       case .failure(let cut) = run(
         ["NGINX_WORKER_CONNECTIONS": "16384", "FCGI_BACKLOG": "65535"], listenQueueLimit: 4096)
