@@ -28,7 +28,7 @@ Environment (default):
   NGINX_UPSTREAM_KEEPALIVE  idle app connections each nginx worker keeps open (64, at most
                             FCGI_WORKERS / 2 per worker)
   FCGI_WORKERS              app worker threads, at most 1000; must exceed NGINX_UPSTREAM_KEEPALIVE x
-                            worker processes (derived: one per app connection nginx can open, <= 1000)
+                            worker processes (derived: twice that product, at most what nginx can open)
   FCGI_BACKLOG              app listen backlog (net.core.somaxconn, which caps it anyway)
   NGINX_STRESS_RATE         rate limit of /BASE_PATH/stress-cpu/ for the whole task, N r/s or N r/m (1r/s)
   NGINX_STRESS_BURST        requests above the rate accepted at once before 429, at least 1 (5)

@@ -65,9 +65,9 @@ extension Preflight {
     /// Why not more threads by default: each request in flight wakes its own thread, and nginx (one
     /// thread per worker) competes with every runnable one for the CPUs. Measured on 2 CPUs: with 256
     /// or more threads, 600 pipelining clients kept a normal client's request waiting 1.5-2.5 s (the
-    /// hostile-client test allows 1 s); with 128 it passes. More threads did lower p99 at 256 clients
-    /// (24-28 ms with 1000 against ~90 ms with 128, where connections beyond the threads are
-    /// reconnected per request): a task with more CPUs can raise FCGI_WORKERS.
+    /// hostile-client test allows 1 s); with 128 it passes. More threads did not buy latency either:
+    /// at 256 clients p99 was 24 ms with 1000 threads and 22 ms with 128 (README, "Capacity and
+    /// sizing"). A task with more CPUs can raise FCGI_WORKERS.
     /// - Parameters:
     ///   - workerProcesses: nginx workers (already resolved from `auto`).
     ///   - workerConnections: `NGINX_WORKER_CONNECTIONS` if set.
