@@ -23,11 +23,13 @@ Environment (default):
   IMAGE                     image reference the app reports as imageUri (app default: NOT_FOUND)
   STRESS_MAX_SECONDS        longest stress job the app accepts (app default: 900)
   NGINX_WORKER_PROCESSES    nginx worker processes, a number or auto = the task's CPU allowance (1)
-  NGINX_WORKER_CONNECTIONS  connections per nginx worker, clients plus app, 64-65471 (16384)
-  NGINX_UPSTREAM_KEEPALIVE  idle app connections each nginx worker keeps open (64)
-  FCGI_WORKERS              app worker threads; must exceed NGINX_UPSTREAM_KEEPALIVE x worker processes
-                            (default: twice that product)
-  FCGI_BACKLOG              app listen backlog (app default: 1024)
+  NGINX_WORKER_CONNECTIONS  connections per nginx worker, clients plus app, 64-65471 (derived: at most
+                            16384, and no more app connections than FCGI_WORKERS + backlog hold)
+  NGINX_UPSTREAM_KEEPALIVE  idle app connections each nginx worker keeps open (64, at most
+                            FCGI_WORKERS / 2 per worker)
+  FCGI_WORKERS              app worker threads, at most 1000; must exceed NGINX_UPSTREAM_KEEPALIVE x
+                            worker processes (derived: twice that product, at most what nginx can open)
+  FCGI_BACKLOG              app listen backlog (net.core.somaxconn, which caps it anyway)
   NGINX_STRESS_RATE         rate limit of /BASE_PATH/stress-cpu/ for the whole task, N r/s or N r/m (1r/s)
   NGINX_STRESS_BURST        requests above the rate accepted at once before 429, at least 1 (5)
   NGINX_ACCESS_LOG          where nginx writes its JSON access log, a path or off (/dev/stdout)

@@ -54,6 +54,17 @@ final class FastCGIConnection: FastCGIExchange {
     FCGX_Finish_r(request)
   }
 
+  /// Whether nginx asked to keep this connection for its next request (FCGI_KEEP_CONN).
+  var isKept: Bool { request.pointee.keepConnection != 0 }
+
+  /// Makes `finish()` close the connection although nginx asked to keep it. libfcgi closes it as it
+  /// closes any other (shutdown, then read until nginx closes its end), and nginx, which sees the close
+  /// on an idle cached connection or on the next request it sends on it, retries that request on a new
+  /// connection (a GET or HEAD is idempotent).
+  func closeAfterRequest() {
+    request.pointee.keepConnection = 0
+  }
+
   func parameter(_ name: String) -> String? {
     // withCString lends the name's own bytes (copied to the stack for a small string); passing the
     // String straight to C built a heap copy (utf8CString) for each of the three lookups per request.

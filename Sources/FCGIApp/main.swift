@@ -39,7 +39,11 @@ case ["healthcheck"]:
     exit(1)
   }
 case ["preflight"]:
-  switch Preflight.run(environment: environment(), cpusAllowed: SystemInfo.cpuAllowance().cpus) {
+  switch Preflight.run(
+    environment: environment(), cpusAllowed: SystemInfo.cpuAllowance().cpus,
+    listenQueueLimit: SystemInfo.listenQueueLimit()
+      ?? Preflight.Sizing.fallbackListenQueueLimit)
+  {
   case .success(let preflight):
     writeOut(preflight.shellLines, to: STDOUT_FILENO)
     exit(0)

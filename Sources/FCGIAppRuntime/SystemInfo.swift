@@ -21,6 +21,17 @@ package enum SystemInfo {
     return max(1, count)
   }
 
+  /// net.core.somaxconn of this network namespace: the kernel cuts any listen() backlog to it.
+  /// - Parameter root: the filesystem root holding `/proc`.
+  /// - Returns: the value, or nil when it cannot be read.
+  package static func listenQueueLimit(root: String = "/") -> Int? {
+    let base = root.hasSuffix("/") ? String(root.dropLast()) : root
+    guard let text = FileReader.readIfPresent(base + "/proc/sys/net/core/somaxconn") else {
+      return nil
+    }
+    return Int(text.split(separator: "\n").first ?? "")
+  }
+
   /// The CPUs this process may use: the cgroup quota, capped by the online and affinity CPU counts.
   /// - Parameter root: the filesystem root holding `/proc` and `/sys/fs/cgroup`.
   /// - Returns: the allowance and its source.

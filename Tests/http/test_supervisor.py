@@ -4,6 +4,7 @@ import concurrent.futures
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import stat
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from httpsupport import ENTRYPOINT, Server, fcgiapp_bin, get, port_closed
@@ -68,9 +70,19 @@ def test_missing_app_binary_is_refused_with_exit_2(make_server):
     assert "FCGIAPP_BIN" in s.stderr_text()
 
 
-def test_fcgi_workers_derived_by_preflight_reaches_the_app(make_server):
-    s = make_server(env={"NGINX_UPSTREAM_KEEPALIVE": "3", "NGINX_WORKER_PROCESSES": "2"}).start()
-    assert get(s.port, "/status").json()["workers"]["total"] == 12
+def test_sizing_derived_by_preflight_reaches_the_app_and_nginx(make_server):
+    """What preflight derives (its rule is unit-tested in PreflightSizingTests) reaches both processes:
+    the app runs the FCGI_WORKERS the entrypoint exported and listens with the backlog somaxconn allows;
+    nginx gets the given worker_connections and keepalive."""
+    s = make_server(
+        env={"NGINX_WORKER_PROCESSES": "2", "NGINX_WORKER_CONNECTIONS": "64", "NGINX_UPSTREAM_KEEPALIVE": "3"}
+    ).start()
+    exported = int(re.search(r"FCGI_WORKERS=(\d+)", s.stderr_text()).group(1))
+    assert get(s.port, "/status").json()["workers"]["total"] == exported
+    somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text())
+    assert f'"backlog":{min(somaxconn, 65535)}' in s.stderr_text(), s.stderr_text()
+    conf = (s.runtime_dir / "nginx.conf").read_text()
+    assert "worker_connections 64;" in conf and "keepalive 3;" in conf
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root's nginx workers change user")

@@ -24,8 +24,9 @@ package struct Preflight: Sendable, Equatable {
 
   /// Accepted `NGINX_WORKER_PROCESSES` (a number) and the cap for `auto`.
   package static let workerProcessesRange = 1...256
-  /// Default `NGINX_WORKER_CONNECTIONS`: room for thousands of slow or idle clients next to the normal
-  /// ones (with 1,024, 2,000 slowloris connections left 1.4 % of normal requests answered).
+  /// The most `NGINX_WORKER_CONNECTIONS` derived by default (the sizing rule may derive fewer): room
+  /// for thousands of slow or idle clients next to the normal ones (with 1,024, 2,000 slowloris
+  /// connections left 1.4 % of normal requests answered).
   package static let defaultWorkerConnections = 16384
   /// File descriptors an nginx worker needs beyond its connections: listeners, logs, the config.
   package static let workerSpareFiles = 64
@@ -69,10 +70,12 @@ package struct Preflight: Sendable, Equatable {
   ///   - environment: the process environment (unset and empty take the defaults, except `BASE_PATH`).
   ///   - cpusAllowed: the CPUs this task may use (the app's cgroup reading), for
   ///     `NGINX_WORKER_PROCESSES=auto`.
+  ///   - listenQueueLimit: net.core.somaxconn in this network namespace, the kernel's cap on the
+  ///     app's listen backlog (`Sizing`).
   /// - Returns: the settings, or every problem found.
-  package static func run(environment: [String: String], cpusAllowed: Double) -> Result<
-    Preflight, ConfigProblems
-  > {
+  package static func run(
+    environment: [String: String], cpusAllowed: Double, listenQueueLimit: Int
+  ) -> Result<Preflight, ConfigProblems> {
     var problems: [ConfigProblem] = []
     func text(_ name: String, _ defaultValue: String) -> String {
       guard let value = environment[name], !value.isEmpty else { return defaultValue }
@@ -111,9 +114,9 @@ package struct Preflight: Sendable, Equatable {
     } else {
       workerProcesses = count("NGINX_WORKER_PROCESSES", 1, workerProcessesRange)
     }
-    let workerConnections = count(
-      "NGINX_WORKER_CONNECTIONS", defaultWorkerConnections, workerConnectionsRange)
-    let keepalive = count("NGINX_UPSTREAM_KEEPALIVE", 64, keepaliveRange)
+    // 0: unset, derived by the sizing rule below.
+    let workerConnections = count("NGINX_WORKER_CONNECTIONS", 0, workerConnectionsRange)
+    let keepalive = count("NGINX_UPSTREAM_KEEPALIVE", 0, keepaliveRange)
     let rate = text("NGINX_STRESS_RATE", "1r/s")
     checkRate(rate, problems: &problems)
     let burst = count("NGINX_STRESS_BURST", 5, burstRange)
@@ -126,35 +129,11 @@ package struct Preflight: Sendable, Equatable {
     case let quiet: problems.append(ConfigProblem("QUIET", quiet, "use 1 (quiet) or 0"))
     }
 
-    // Sizing (see the upstream block in nginx/nginx.conf.template): each nginx worker keeps up to
-    // NGINX_UPSTREAM_KEEPALIVE idle connections to the app, and each of those pins one app worker
-    // thread. With no more threads than that, idle kept connections could hold every thread and new
-    // requests would wait forever in the backlog; with more, a new connection always finds a thread.
-    // Twice the product leaves as many threads again for bursts (capped at the app's 1000).
+    // The app's own variables (BASE_PATH, FCGI_WORKERS, FCGI_BACKLOG, STRESS_MAX_SECONDS, IMAGE and the
+    // socket path) follow the app's rules, checked by the same code the server runs.
     var appEnvironment = environment
     appEnvironment["BASE_PATH"] = basePath.isEmpty ? nil : basePath
     appEnvironment["FCGI_LISTEN"] = socketPath
-    var pinned: Int?
-    if let keepalive, let workerProcesses {
-      pinned = keepalive * workerProcesses
-      if environment["FCGI_WORKERS", default: ""].isEmpty {
-        appEnvironment["FCGI_WORKERS"] = String(min(2 * keepalive * workerProcesses, 1000))
-      }
-      // Each request in flight holds a client and an app connection, and up to K app connections
-      // stay cached: fewer than 2 x K connections per worker would leave the cache crowding out clients.
-      if let workerConnections, workerConnections < 2 * keepalive {
-        problems.append(
-          ConfigProblem(
-            "NGINX_WORKER_CONNECTIONS", String(workerConnections),
-            "is too small for NGINX_UPSTREAM_KEEPALIVE=\(keepalive): use at least \(2 * keepalive)")
-        )
-      }
-    } else if environment["FCGI_WORKERS", default: ""].isEmpty {
-      appEnvironment["FCGI_WORKERS"] = nil  // no sizing to derive it from; its inputs are reported
-    }
-
-    // The app's own variables (BASE_PATH, FCGI_WORKERS, FCGI_BACKLOG, STRESS_MAX_SECONDS, IMAGE and the
-    // socket path) follow the app's rules, checked by the same code the server runs.
     var app: AppConfig?
     switch AppConfig.parse(environment: appEnvironment) {
     case .success(let config): app = config
@@ -172,17 +151,31 @@ package struct Preflight: Sendable, Equatable {
           ))
       }
     }
-    if let app, let pinned, app.workers <= pinned {
-      problems.append(
-        ConfigProblem(
-          "FCGI_WORKERS", String(app.workers),
-          "is too small: nginx can pin \(pinned) app workers with idle kept connections "
-            + "(NGINX_UPSTREAM_KEEPALIVE x NGINX_WORKER_PROCESSES), so use more than \(pinned) "
-            + "(at most \(AppConfig.workersRange.upperBound)), or lower NGINX_UPSTREAM_KEEPALIVE"))
+
+    // Threads, backlog, keepalive and worker_connections: one rule (Preflight+Sizing.swift), given
+    // values checked against it and the others derived from it. Skipped when an input is invalid
+    // (that problem is reported already).
+    var sizing: Sizing?
+    if var parsed = app, let workerProcesses, let workerConnections, let keepalive {
+      func given(_ name: String, _ value: Int) -> Int? {
+        environment[name, default: ""].isEmpty ? nil : value
+      }
+      let derived = Sizing.derive(
+        workerProcesses: workerProcesses,
+        workerConnections: given("NGINX_WORKER_CONNECTIONS", workerConnections),
+        keepalive: given("NGINX_UPSTREAM_KEEPALIVE", keepalive),
+        threads: given("FCGI_WORKERS", parsed.workers),
+        backlog: given("FCGI_BACKLOG", parsed.backlog),
+        listenQueueLimit: listenQueueLimit)
+      problems += derived.problems
+      parsed.workers = derived.threads
+      parsed.backlog = derived.backlog
+      app = parsed
+      sizing = derived
     }
 
-    guard problems.isEmpty, let app, let port, let workerProcesses, let workerConnections,
-      let keepalive, let burst, let lameDuck, let accessLog, let socketPath
+    guard problems.isEmpty, let app, let sizing, let port, let burst, let lameDuck, let accessLog,
+      let socketPath
     else { return .failure(ConfigProblems(problems: problems)) }
     let settings = [
       Setting(name: "PORT", value: String(port)),
@@ -192,13 +185,15 @@ package struct Preflight: Sendable, Equatable {
       Setting(name: "RUNTIME_DIR", value: runtimeDir),
       Setting(name: "FCGI_LISTEN", value: socketPath),
       Setting(name: "FCGI_WORKERS", value: String(app.workers)),
-      Setting(name: "NGINX_WORKER_PROCESSES", value: String(workerProcesses)),
-      Setting(name: "NGINX_WORKER_CONNECTIONS", value: String(workerConnections)),
+      Setting(name: "FCGI_BACKLOG", value: String(app.backlog)),
+      Setting(name: "NGINX_WORKER_PROCESSES", value: String(sizing.workerProcesses)),
+      Setting(name: "NGINX_WORKER_CONNECTIONS", value: String(sizing.workerConnections)),
       // Every client and app connection is a file descriptor; without this limit the workers keep the
       // container's soft limit (1,024 under Docker 29) and accept() fails long before the slots run out.
       Setting(
-        name: "NGINX_WORKER_RLIMIT_NOFILE", value: String(workerConnections + workerSpareFiles)),
-      Setting(name: "NGINX_UPSTREAM_KEEPALIVE", value: String(keepalive)),
+        name: "NGINX_WORKER_RLIMIT_NOFILE",
+        value: String(sizing.workerConnections + workerSpareFiles)),
+      Setting(name: "NGINX_UPSTREAM_KEEPALIVE", value: String(sizing.keepalive)),
       Setting(name: "NGINX_STRESS_RATE", value: rate),
       Setting(name: "NGINX_STRESS_BURST", value: String(burst)),
       Setting(name: "NGINX_ACCESS_LOG_DIRECTIVE", value: accessLog),
