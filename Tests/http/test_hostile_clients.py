@@ -25,9 +25,9 @@ def nginx_seconds(server, directive: str) -> int:
 
 @pytest.fixture
 def hostile_server(make_server):
-    """A server as in a container, with the default settings (NGINX_WORKER_CONNECTIONS 16384: with 1024, 2,000
-    slow connections or 500 flooding ones, each also holding an app connection, take every slot); the test
-    process may open enough sockets for the attacker."""
+    """A server as in a container, with the default settings (NGINX_WORKER_CONNECTIONS derived by preflight, 8,385
+    with somaxconn 4096: with 1024, 2,000 slow connections or 500 flooding ones, each also holding an app
+    connection, take every slot); the test process may open enough sockets for the attacker."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard < 4096:
         pytest.skip(f"the attacker needs ~1,500 open files; the hard limit here is {hard}")
