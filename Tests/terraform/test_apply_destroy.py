@@ -355,7 +355,9 @@ def test_destroy_in_destroy_order_leaves_nothing(stack: Stack) -> None:
     assert [g["GroupName"] for g in groups] == ["default"]
     assert aws.client("logs").describe_log_groups()["logGroups"] == []
     roles = [r["RoleName"] for r in aws.client("iam").list_roles()["Roles"] if r["RoleName"].startswith(PROJECT)]
-    assert roles == [f"{PROJECT}-deploy"], "only the bootstrap root's deploy role stays (it is never destroyed here)"
+    assert sorted(roles) == [f"{PROJECT}-deploy", f"{PROJECT}-plan"], (
+        "only the bootstrap root's roles stay, deploy and plan (the bootstrap is never destroyed here)"
+    )
     active = ecs.list_task_definitions(familyPrefix=PROJECT, status="ACTIVE")["taskDefinitionArns"]
     assert len(active) == 2, f"expected the two retained revisions, got {active}"
     for root in INIT_ORDER:

@@ -256,24 +256,18 @@ def image_of_task_definition(rehearsal: Rehearsal, arn: str) -> tuple[str, str]:
     return container["image"], reported
 
 
-def build_step(rehearsal: Rehearsal) -> dict[str, str]:
+def build_step(rehearsal: Rehearsal, summary: list[str] | None = None) -> dict[str, str]:
     """code/image: ecr outputs -> build platform (the task root's cpu_architecture) -> image tag -> build and
-    push unless ECR has it."""
+    push unless ECR has it. With `summary`, the build step's job summary is appended to it."""
     repository_url = rehearsal.outputs("ecr")["repository_url"]
     env = dict(rehearsal.env, DOCKER_BUILD_PLATFORM=rehearsal.step("build-platform.sh").outputs["docker_platform"])
     inputs = rehearsal.step("image-tag.sh", env=env).outputs
     tag = inputs["image_tag"]
-    image = rehearsal.step(
-        "ensure-image.sh",
-        "--repository-url",
-        repository_url,
-        "--tag",
-        tag,
-        "--base-images",
-        inputs["base_images"],
-        env=env,
-    ).outputs
-    return {"tag": tag, **image}
+    args = ("--repository-url", repository_url, "--tag", tag, "--base-images", inputs["base_images"])
+    built, written = rehearsal.summarized("image", "ensure-image.sh", *args, env=env)
+    if summary is not None:
+        summary.append(written)
+    return {"tag": tag, **built.outputs}
 
 
 def apply_task(rehearsal: Rehearsal, image_uri: str) -> dict:
@@ -351,12 +345,9 @@ def test_deploy_after_a_source_change_deploys_the_new_task_definition(rehearsal:
     source = sorted((rehearsal.repo / "Sources").rglob("*.swift"))[0]
     source.write_text(source.read_text() + "\n// rehearsal: a change to the app\n")
 
-    repository_url = rehearsal.outputs("ecr")["repository_url"]
-    tag = rehearsal.step("image-tag.sh").outputs["image_tag"]
-    built, image_summary = rehearsal.summarized(
-        "image", "ensure-image.sh", "--repository-url", repository_url, "--tag", tag
-    )
-    image = {"tag": tag, **built.outputs}
+    summaries: list[str] = []
+    image = build_step(rehearsal, summaries)
+    (image_summary,) = summaries
     assert image["built"] == "true"
     assert image["tag"] != rehearsal.seen["tag"] and image["image_uri"] != rehearsal.seen["image_uri"]
     assert image_summary.startswith(f"- **Image**: `{image['image_uri']}` — built and pushed by this run")
