@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-aws test-scale bench reliability deps-test
+.PHONY: run build test lint test-unit test-http test-terraform test-container test-workflows test-aws test-terraform-then-workflow-scripts test-rehearsals test-scale bench reliability deps-test
 
 ## run: install what is missing, build release, serve on :3000 (PORT, BASE_PATH, IMAGE override)
 run:
@@ -36,12 +36,20 @@ test-container:
 test-workflows:
 	scripts/test-workflows.sh
 
-## test-aws: test-terraform and test-workflows at the same time (each has its own emulator and scratch
-## directories and mostly keeps one core busy), their logs printed one after the other. Not split further:
-## with four emulator suites at once on 2 cores, moto answered slowly enough for the provider to retry a
-## delete that had already succeeded (a flaky "not found" on destroy).
+## test-aws: test-terraform and test-workflows in two lanes at the same time (each suite has its own emulator
+## and scratch directories and mostly keeps one core busy): the Terraform suite then the workflow scripts, and
+## next to them the workflow rehearsals, the longest part; logs printed one after the other. Never more than
+## two suites at once: with four on 2 cores, moto answered slowly enough for the provider to retry a delete
+## that had already succeeded (a flaky "not found" on destroy).
 test-aws:
-	scripts/test-parallel.sh test-terraform test-workflows
+	scripts/test-parallel.sh test-terraform-then-workflow-scripts test-rehearsals
+
+test-terraform-then-workflow-scripts:
+	scripts/test-terraform.sh
+	scripts/test-workflows.sh --no-rehearsal
+
+test-rehearsals:
+	scripts/test-workflows.sh --rehearsal-only
 
 ## test-scale: the scaling model, scale-sim and the offline rehearsal of scale-test (simulated time)
 test-scale:

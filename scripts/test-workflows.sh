@@ -5,13 +5,14 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/test-workflows.sh [--no-rehearsal | --only TEST_FILE...] [-- PYTEST_ARGS...]
+Usage: scripts/test-workflows.sh [--no-rehearsal | --rehearsal-only | --only TEST_FILE...] [-- PYTEST_ARGS...]
   1. actionlint, zizmor --offline, yamllint (.yamllint.yml) and shellcheck on the workflows and their scripts
   2. pytest Tests/workflows: every scripts/pipeline/*.sh against the AWS emulator, then the rehearsal
      (Init on an empty account, Deploy without and with a change, their job summaries, pull request plans as
      the read-only plan role, Destroy; ~6-8 minutes on 2 cores), and the faults rehearsal (long Linear
      deployment, rollback, concurrent deployment, stale lock, unreadable state)
   --no-rehearsal    skip the rehearsals (the Terraform part), run everything else
+  --rehearsal-only  only the rehearsals (no linters); with --no-rehearsal, the two halves of this suite
   --only TEST_FILE  only this test file (repeatable; no linters), e.g. one rehearsal while working on it
 Needs: aws (CLI), jq, curl, terraform, python3 with pytest, moto and PyYAML, and the linters in TOOLS_VENV
 (scripts/install-deps.sh test installs them).
@@ -23,12 +24,19 @@ source "$(dirname "$0")/lib/log.sh"
 # shellcheck source=scripts/lib/check.sh
 source "$(dirname "$0")/lib/check.sh"
 
+# The rehearsals: the one pattern both halves (--no-rehearsal, --rehearsal-only) use, so a new one is never
+# left out of both.
+rehearsals='Tests/workflows/test_rehearsal*.py'
 pytest_args=() targets=(Tests/workflows) lint=true
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
     --no-rehearsal)
-      pytest_args+=(--ignore-glob='Tests/workflows/test_rehearsal*.py')
+      pytest_args+=(--ignore-glob="$rehearsals")
+      shift
+      ;;
+    --rehearsal-only)
+      targets=("$rehearsals") lint=false
       shift
       ;;
     --only)
@@ -44,6 +52,10 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$(dirname "$0")/.."
+if [ "${targets[*]}" = "$rehearsals" ]; then
+  # shellcheck disable=SC2206 # the pattern is expanded here, relative to the repository
+  targets=($rehearsals)
+fi
 venv=${TOOLS_VENV:-$HOME/.cache/fargate-auto-scaled-backend/tools}
 export PATH="$PATH:$venv/bin"
 
