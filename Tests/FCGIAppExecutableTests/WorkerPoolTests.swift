@@ -11,38 +11,20 @@ final class WorkerPoolTests: XCTestCase {
   /// Shutdown ends every worker blocked in accept at once; one pinned to a connection that sends
   /// nothing (an idle kept nginx connection) ends when that connection closes, as WorkerPool says.
   func testShutdownEndsIdleWorkersAndPinnedOnesWhenTheirConnectionCloses() async throws {
-    var template = Array("/tmp/worker-pool-test-XXXXXX".utf8CString)
-    let directory = template.withUnsafeMutableBufferPointer {
-      String(cString: mkdtemp($0.baseAddress!))
-    }
-    let path = directory + "/app.sock"
-    defer { rmdir(directory) }
-    let listenSocket = try ListenSocket.open(.unix(path: path), backlog: 8)
-    defer {
-      close(listenSocket.fd)
-      listenSocket.removeSocketFile()
-    }
-    try LibFCGI.initialize()
-    let clock = SystemClock()
-    let logger = Logger.standardError(clock: clock)
-    let handler = RequestHandler(
-      config: AppConfig(listen: .unix(path: path)), hostname: "test", clock: clock,
-      stress: StressEngine(cpusAllowed: 1, clock: clock, logger: logger),
-      counters: ServerCounters(workersTotal: 3))
-    let pool = WorkerPool(listenSocket: listenSocket.fd, handler: handler, logger: logger)
-    try pool.start(count: 3)
-    XCTAssertEqual(pool.runningWorkers, 3)
+    try await withPool(workers: 3) { path, pool in
+      XCTAssertEqual(pool.runningWorkers, 3)
 
-    let client = try connectedClient(to: path)
-    // Let a worker accept the connection and block reading its (never sent) first request.
-    try await Task.sleep(nanoseconds: 300_000_000)
-    pool.beginShutdown()
-    XCTAssertTrue(pool.isStopping)
-    let pinnedOnly = await waitUntil { pool.runningWorkers == 1 }
-    XCTAssertTrue(pinnedOnly, "\(pool.runningWorkers) running, expected the pinned worker only")
-    close(client)
-    let none = await waitUntil { pool.runningWorkers == 0 }
-    XCTAssertTrue(none, "\(pool.runningWorkers) running after the connection closed")
+      let client = try connectedClient(to: path)
+      // Let a worker accept the connection and block reading its (never sent) first request.
+      try await Task.sleep(nanoseconds: 300_000_000)
+      pool.beginShutdown()
+      XCTAssertTrue(pool.isStopping)
+      let pinnedOnly = await waitUntil { pool.runningWorkers == 1 }
+      XCTAssertTrue(pinnedOnly, "\(pool.runningWorkers) running, expected the pinned worker only")
+      close(client)
+      let none = await waitUntil { pool.runningWorkers == 0 }
+      XCTAssertTrue(none, "\(pool.runningWorkers) running after the connection closed")
+    }
   }
 
   /// A worker that finishes a request on a kept connection while another connection waits in the
@@ -50,7 +32,7 @@ final class WorkerPoolTests: XCTestCase {
   /// connection A) is answered and A is closed after its answer. Without the release B waits for as
   /// long as A stays open, as nginx's reused connections kept queued ones waiting at 256 clients.
   func testKeptConnectionIsReleasedWhenAnotherWaits() async throws {
-    try await withPool(workers: 1) { path in
+    try await withPool(workers: 1) { path, _ in
       let first = try connectedClient(to: path)
       let second = try connectedClient(to: path)
       defer { close(second) }
@@ -72,7 +54,7 @@ final class WorkerPoolTests: XCTestCase {
   /// pool thread: /host, a stress start (the deepest path: plan, engine, thread start) and /status.
   /// The worker's stack (`WorkerPool.stackSize`) must hold them; a too-small one crashes this test.
   func testKeptConnectionServesRequestsOnPoolThread() async throws {
-    try await withPool(workers: 1) { path in
+    try await withPool(workers: 1) { path, _ in
       let client = try connectedClient(to: path)
       defer { close(client) }
       for (script, pathInfo) in [("/dev", "/host"), ("/dev", "/stress-cpu/1/1"), ("/status", "")] {
@@ -84,32 +66,6 @@ final class WorkerPoolTests: XCTestCase {
       try FastCGIClient.sendRequest(on: client, scriptName: "/dev", pathInfo: "/stress-cpu/0/1")
       XCTAssertNotNil(try FastCGIClient.readResponse(from: client, timeout: 3))
     }
-  }
-
-  /// Runs `body` with a pool of `workers` threads on a fresh unix socket, then shuts the pool down.
-  private func withPool(workers: Int, _ body: (String) async throws -> Void) async throws {
-    var template = Array("/tmp/worker-pool-test-XXXXXX".utf8CString)
-    let directory = template.withUnsafeMutableBufferPointer {
-      String(cString: mkdtemp($0.baseAddress!))
-    }
-    let path = directory + "/app.sock"
-    defer { rmdir(directory) }
-    let listenSocket = try ListenSocket.open(.unix(path: path), backlog: 8)
-    defer {
-      close(listenSocket.fd)
-      listenSocket.removeSocketFile()
-    }
-    try LibFCGI.initialize()
-    let clock = SystemClock()
-    let logger = Logger.standardError(clock: clock)
-    let handler = RequestHandler(
-      config: AppConfig(listen: .unix(path: path)), hostname: "test", clock: clock,
-      stress: StressEngine(cpusAllowed: 1, clock: clock, logger: logger),
-      counters: ServerCounters(workersTotal: workers))
-    let pool = WorkerPool(listenSocket: listenSocket.fd, handler: handler, logger: logger)
-    try pool.start(count: workers)
-    defer { pool.beginShutdown() }
-    try await body(path)
   }
 
   /// nginx's side of FastCGI, as little as these tests need: one responder request per call with

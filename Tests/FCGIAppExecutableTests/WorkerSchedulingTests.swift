@@ -9,37 +9,18 @@ import XCTest
 final class WorkerSchedulingTests: XCTestCase {
   /// Every FastCGI worker thread runs under SCHED_BATCH (see `RequestThreadScheduling` for why).
   func testWorkerThreadsRunUnderBatchScheduling() async throws {
-    var template = Array("/tmp/worker-sched-test-XXXXXX".utf8CString)
-    let directory = template.withUnsafeMutableBufferPointer {
-      String(cString: mkdtemp($0.baseAddress!))
+    try await withPool(workers: 2) { _, _ in
+      var policies: [Int32] = []
+      for _ in 0..<300 {
+        policies = workerThreadIDs().map { sched_getscheduler($0) }
+        // At least this pool's two (a thread of an earlier test's pool may still be on its way out).
+        if policies.count >= 2 && policies.allSatisfy({ $0 == schedBatch }) { break }
+        try await Task.sleep(nanoseconds: 10_000_000)
+      }
+      XCTAssertGreaterThanOrEqual(policies.count, 2, "fcgi-* threads found")
+      XCTAssertEqual(
+        Set(policies), [schedBatch], "policies of the fcgi-* threads (3 is SCHED_BATCH)")
     }
-    let path = directory + "/app.sock"
-    defer { rmdir(directory) }
-    let listenSocket = try ListenSocket.open(.unix(path: path), backlog: 8)
-    defer { listenSocket.removeSocketFile() }
-    try LibFCGI.initialize()
-    let clock = SystemClock()
-    let logger = Logger.standardError(clock: clock)
-    let handler = RequestHandler(
-      config: AppConfig(listen: .unix(path: path)), hostname: "test", clock: clock,
-      stress: StressEngine(cpusAllowed: 1, clock: clock, logger: logger),
-      counters: ServerCounters(workersTotal: 2))
-    let pool = WorkerPool(listenSocket: listenSocket.fd, handler: handler, logger: logger)
-    try pool.start(count: 2)
-    defer {
-      pool.beginShutdown()
-      close(listenSocket.fd)
-    }
-
-    var policies: [Int32] = []
-    for _ in 0..<300 {
-      policies = workerThreadIDs().map { sched_getscheduler($0) }
-      // At least this pool's two (a thread of an earlier test's pool may still be on its way out).
-      if policies.count >= 2 && policies.allSatisfy({ $0 == schedBatch }) { break }
-      try await Task.sleep(nanoseconds: 10_000_000)
-    }
-    XCTAssertGreaterThanOrEqual(policies.count, 2, "fcgi-* threads found")
-    XCTAssertEqual(Set(policies), [schedBatch], "policies of the fcgi-* threads (3 is SCHED_BATCH)")
   }
 
   /// Thread ids of this process's threads named `fcgi-<n>` (the pool's workers).
