@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from workflow_support import REGION, REPO, aws_cli, run
+from workflow_support import REPO, run, state_backend
 
 TERRAFORM = REPO / "terraform"
 # A root links the shared settings (terraform/shared holds them; modules live under terraform/modules/).
@@ -55,23 +55,7 @@ def task_copy(aws: dict[str, str], emulator, tmp_path: Path) -> dict[str, str]:
     terraform = tmp_path / "terraform"
     shutil.copytree(TERRAFORM / "task", terraform / "task", symlinks=False, ignore=shutil.ignore_patterns(".terraform"))
     shutil.copy(TERRAFORM / "config.tfvars", terraform / "config.tfvars")
-    backend = tmp_path / "backend.hcl"
-    backend.write_text(
-        (REPO / "Tests" / "terraform" / "backend.hcl.tpl")
-        .read_text()
-        .replace("@BUCKET@", STATE_BUCKET)
-        .replace("@REGION@", REGION)
-        .replace("@ENDPOINT@", emulator.endpoint)
-    )
-    aws_cli(
-        aws,
-        "s3api",
-        "create-bucket",
-        "--bucket",
-        STATE_BUCKET,
-        "--create-bucket-configuration",
-        f"LocationConstraint={REGION}",
-    )
+    backend = state_backend(aws, emulator.endpoint, STATE_BUCKET, tmp_path / "backend.hcl")
     config = tmp_path / "terraform.tfrc"
     config.write_text(
         f'provider_installation {{\n  filesystem_mirror {{\n    path    = "{MIRROR}"\n'

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fakehttp import JSONHandler, serving  # noqa: E402 (on the path workflow_support sets)
-from workflow_support import ACCOUNT, REGION, REPO, aws_cli, docker_calls, run
+from workflow_support import ACCOUNT, REGION, REPO, aws_cli, docker_calls, run, state_backend
 
 TASK_DEFINITION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/fargate-auto-scaled-backend:3"
 SCRIPTS = sorted(path.name for path in (REPO / "scripts" / "pipeline").glob("*.sh"))
@@ -662,23 +662,7 @@ def probe_root(aws: dict[str, str], emulator, tmp_path: Path) -> dict[str, str]:
         'terraform {\n  backend "s3" {}\n}\n\nresource "terraform_data" "this" {}\n'
     )
     (terraform / "config.tfvars").write_text(f'aws_region = "{REGION}"\n')
-    backend = tmp_path / "backend.hcl"
-    backend.write_text(
-        (REPO / "Tests" / "terraform" / "backend.hcl.tpl")
-        .read_text()
-        .replace("@BUCKET@", STATE_BUCKET)
-        .replace("@REGION@", REGION)
-        .replace("@ENDPOINT@", emulator.endpoint)
-    )
-    aws_cli(
-        aws,
-        "s3api",
-        "create-bucket",
-        "--bucket",
-        STATE_BUCKET,
-        "--create-bucket-configuration",
-        f"LocationConstraint={REGION}",
-    )
+    backend = state_backend(aws, emulator.endpoint, STATE_BUCKET, tmp_path / "backend.hcl")
     return dict(aws, TERRAFORM_DIR=str(terraform), TF_BACKEND_CONFIG=str(backend), TF_CLI_CONFIG_FILE="/dev/null")
 
 

@@ -127,6 +127,23 @@ def aws_cli(env: dict[str, str], *args: str) -> dict:
     return json.loads(completed.stdout) if completed.stdout.strip() else {}
 
 
+def state_backend(aws: dict[str, str], endpoint: str, bucket: str, path: Path) -> Path:
+    """A Terraform state bucket in the emulator and, at `path`, the S3 backend configuration that points at it
+    (Tests/terraform/backend.hcl.tpl); returns `path`."""
+    aws_cli(
+        aws,
+        "s3api",
+        "create-bucket",
+        "--bucket",
+        bucket,
+        "--create-bucket-configuration",
+        f"LocationConstraint={REGION}",
+    )
+    template = (REPO / "Tests" / "terraform" / "backend.hcl.tpl").read_text()
+    path.write_text(template.replace("@BUCKET@", bucket).replace("@REGION@", REGION).replace("@ENDPOINT@", endpoint))
+    return path
+
+
 def docker_calls(env: dict[str, str]) -> list[str]:
     path = Path(env["FAKE_DOCKER_LOG"])
     return path.read_text().splitlines() if path.exists() else []
